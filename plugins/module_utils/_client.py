@@ -1,0 +1,347 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) netedge.cloudflare contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The one HTTP client of this collection.
+
+It owns the requests Session, the auth headers, the base URL, TLS, timeouts,
+retries and the unwrapping of Cloudflare's envelope. It never calls
+fail_json: every problem becomes a CloudflareError, and the module decides
+how to fail. Private to the collection: not a public API.
+"""
+
+import email.utils
+import json
+import random
+import time
+
+try:
+    import requests
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - exercised by the sanity import test
+    requests = None
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = exc
+
+from ansible_collections.netedge.cloudflare.plugins.module_utils._version import COLLECTION_VERSION
+
+USER_AGENT = "netedge.cloudflare/%s (+https://github.com/netedge/cloudflare)" % COLLECTION_VERSION
+
+# Statuses worth another try: throttling and the edge's transient failures.
+# Cloudflare's own SDKs retry the same set (plus 408/409, which a GET of a
+# status does not produce).
+RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+
+# Only idempotent calls are retried on errors that may have reached the API.
+# A POST is retried only on 429, which Cloudflare answers before doing anything.
+IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
+
+# Back-off without Retry-After: 0.5 s doubling, capped at 8 s, with jitter.
+# These are the numbers of Cloudflare's official SDKs.
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 8.0
+
+# The longest Retry-After honoured. Cloudflare's SDKs honour 0-60 s; a longer
+# ask (a 5-minute rate-limit ban) means the budget is spent, and waiting it out
+# inside one task would look like a hang, so the client gives up and says so.
+RETRY_AFTER_MAX = 60.0
+
+# A bulk-operation status is a few hundred bytes and a page of 500 items about
+# 150 KB; anything far larger is not Cloudflare's JSON and is not read.
+MAX_BODY_BYTES = 8 * 1024 * 1024
+
+# Connecting to Cloudflare's anycast edge takes milliseconds; Cloudflare's
+# SDKs allow 5 s. Connecting gets at most 10 s of the request timeout.
+CONNECT_TIMEOUT_MAX = 10.0
+
+# How much of an unexpected body an error message may quote.
+EXCERPT_CHARS = 200
+
+
+class CloudflareError(Exception):
+    """One failure shape for everything that can go wrong talking to Cloudflare.
+
+    ``status`` is the HTTP status (None when no answer came), ``errors`` and
+    ``messages`` are Cloudflare's lists of ``{"code", "message"}``, and
+    ``description`` says in words what happened.
+    """
+
+    def __init__(self, description, status=None, errors=None, messages=None, retry_after=None, transient=False):
+        self.description = description
+        # True for failures that say nothing about the request itself (a reset
+        # connection, a timeout, a truncated body): worth another try.
+        self.transient = transient
+        self.status = status
+        self.errors = list(errors or [])
+        self.messages = list(messages or [])
+        self.retry_after = retry_after
+        super().__init__(self.summary())
+
+    def codes(self):
+        return [e.get("code") for e in self.errors if isinstance(e, dict) and e.get("code") is not None]
+
+    def summary(self):
+        """``HTTP 403: Authentication error (10000)`` or the description."""
+        parts = [_format_cf_error(e) for e in self.errors]
+        parts = [p for p in parts if p]
+        text = "; ".join(parts) if parts else self.description
+        if self.status is not None:
+            return "HTTP %s: %s" % (self.status, text)
+        return text
+
+    def to_result(self):
+        """The keys a failed task returns about this error."""
+        return {"status": self.status, "errors": self.errors, "messages": self.messages}
+
+
+def _format_cf_error(error):
+    if not isinstance(error, dict):
+        return _excerpt(error)
+    message = str(error.get("message") or "").strip()
+    code = error.get("code")
+    chain = error.get("error_chain")
+    if isinstance(chain, list) and chain:
+        message = "%s [%s]" % (message, "; ".join(_format_cf_error(c) for c in chain))
+    if code is not None:
+        return "%s (%s)" % (message, code) if message else "error %s" % code
+    return message
+
+
+def _excerpt(body):
+    """A short, printable excerpt of an unexpected body, safe to show."""
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    text = " ".join(str(body).split())
+    if len(text) > EXCERPT_CHARS:
+        text = text[:EXCERPT_CHARS] + "..."
+    return text
+
+
+def _clean_messages(items):
+    """Cloudflare's errors/messages lists, keeping only well-formed entries."""
+    if not isinstance(items, list):
+        return []
+    cleaned = []
+    for item in items:
+        if isinstance(item, dict):
+            cleaned.append(item)
+        elif isinstance(item, str):
+            cleaned.append({"message": item})
+    return cleaned
+
+
+def parse_retry_after(headers, now=None):
+    """Seconds to wait from ``retry-after-ms`` or ``Retry-After``, or None.
+
+    ``Retry-After`` may be delta-seconds or an HTTP date (RFC 9110).
+    """
+    value = headers.get("retry-after-ms")
+    if value is not None:
+        try:
+            seconds = float(value) / 1000.0
+            if seconds >= 0:
+                return seconds
+        except ValueError:
+            pass
+    value = headers.get("Retry-After")
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+        return seconds if seconds >= 0 else None
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    now = time.time() if now is None else now
+    return max(0.0, when.timestamp() - now)
+
+
+def backoff_delay(attempt, rand=random.random):
+    """Jittered exponential back-off for retry number ``attempt`` (1-based).
+
+    Between half and all of min(cap, base * 2**(attempt-1)): the jitter keeps
+    many parallel tasks from retrying in lock-step.
+    """
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** (attempt - 1)))
+    return ceiling * (0.5 + 0.5 * rand())
+
+
+class CloudflareClient:
+    """A requests Session bound to one base URL and one set of credentials.
+
+    ``clock`` (monotonic seconds), ``sleep`` and ``rand`` are injectable so
+    that tests never wait for real; they default to the ``time`` and
+    ``random`` functions, looked up when the client is made.
+    """
+
+    def __init__(self, base_url, headers, timeout=30.0, max_retries=3, validate_certs=True,
+                 clock=None, sleep=None, rand=None, bypass_proxies=False):
+        if not HAS_REQUESTS:
+            raise CloudflareError("the Python library 'requests' is required")
+        self.base_url = base_url.rstrip("/")
+        self.timeout = float(timeout)
+        self.max_retries = int(max_retries)
+        # One clock per module run: waits use the client's clock and sleep too,
+        # so a deadline means the same thing to the waiter and to the retries.
+        self.clock = clock or time.monotonic
+        self.sleep = sleep or time.sleep
+        self.rand = rand or random.random
+        self.requests_sent = 0
+        self.session = requests.Session()
+        self.session.headers.update(headers)
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.session.headers["Accept"] = "application/json"
+        if not validate_certs:
+            self.session.verify = False
+        # Credentials for a loopback base URL must not be handed to an
+        # HTTP(S)_PROXY from the environment; an empty proxy means "direct".
+        self._proxies = {"http": "", "https": ""} if bypass_proxies else None
+
+    def close(self):
+        self.session.close()
+
+    def get(self, path, deadline=None):
+        """GET ``path`` and return Cloudflare's ``result``."""
+        return self.request("GET", path, deadline=deadline)
+
+    def request(self, method, path, json_body=None, deadline=None):
+        """Send one API call, retrying what is worth retrying.
+
+        ``deadline`` is a value of ``clock``: no attempt starts, and no
+        back-off sleeps, past it. Returns the envelope's ``result``.
+        """
+        method = method.upper()
+        attempt = 0
+        while True:
+            try:
+                return self._attempt(method, path, json_body, deadline)
+            except CloudflareError as err:
+                attempt += 1
+                delay = self._retry_delay(method, err, attempt)
+                if delay is None:
+                    raise
+                if deadline is not None and self.clock() + delay > deadline:
+                    err.description += "; not retried because the wait deadline comes first"
+                    raise
+                self.sleep(delay)
+
+    def _retry_delay(self, method, err, attempt):
+        """Seconds to sleep before retrying ``err``, or None to give up."""
+        if attempt > self.max_retries:
+            return None
+        if not (err.transient or err.status in RETRY_STATUSES):
+            return None
+        if method not in IDEMPOTENT_METHODS and err.status != 429:
+            return None
+        if err.retry_after is not None:
+            if err.retry_after > RETRY_AFTER_MAX:
+                err.description += "; Cloudflare asked to retry after %d s, longer than the %d s this module waits" % (
+                    err.retry_after, RETRY_AFTER_MAX)
+                return None
+            return err.retry_after
+        return backoff_delay(attempt, self.rand)
+
+    def _attempt(self, method, path, json_body, deadline):
+        url = self.base_url + path
+        timeout = self.timeout
+        if deadline is not None:
+            # A request may not stretch far past the wait deadline, but it
+            # keeps up to a second so that a last poll can still be answered.
+            timeout = max(min(1.0, timeout), min(timeout, deadline - self.clock()))
+        started = self.clock()
+        self.requests_sent += 1
+        try:
+            response = self.session.request(method, url, json=json_body, timeout=(min(timeout, CONNECT_TIMEOUT_MAX), timeout),
+                                            stream=True, proxies=self._proxies, allow_redirects=False)
+            try:
+                body = self._read_body(response, started + timeout)
+            finally:
+                response.close()
+        except requests.exceptions.SSLError as exc:
+            raise _transport_error(
+                "TLS verification failed for %s (%s). Set validate_certs=false only for a trusted test "
+                "endpoint, or point REQUESTS_CA_BUNDLE at the CA that signed its certificate" % (self.base_url, _root_cause(exc)),
+                transient=False)
+        except requests.exceptions.Timeout:
+            raise _transport_error("no answer from %s within %g s" % (self.base_url, timeout))
+        except requests.exceptions.ConnectionError as exc:
+            raise _transport_error("could not connect to %s (%s)" % (self.base_url, _root_cause(exc)))
+        except requests.exceptions.RequestException as exc:
+            raise _transport_error("request to %s failed (%s)" % (self.base_url, _root_cause(exc)), transient=False)
+        return _unwrap(response, body)
+
+    def _read_body(self, response, read_deadline):
+        chunks = []
+        size = 0
+        for chunk in response.iter_content(65536):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise _transport_error("the answer from %s is larger than %d bytes" % (self.base_url, MAX_BODY_BYTES),
+                                       transient=False)
+            if self.clock() > read_deadline:
+                raise requests.exceptions.Timeout()
+        return b"".join(chunks)
+
+
+def _transport_error(description, transient=True):
+    return CloudflareError(description, transient=transient)
+
+
+def _root_cause(exc):
+    """The innermost reason of a requests/urllib3 exception, without URLs or tracebacks."""
+    reason = exc
+    seen = set()
+    while True:
+        nxt = getattr(reason, "reason", None) or reason.__cause__ or reason.__context__
+        if nxt is None or id(nxt) in seen or (nxt.args == () and not str(nxt)):
+            break
+        seen.add(id(nxt))
+        reason = nxt
+        if len(seen) > 8:
+            break
+    text = str(reason)
+    # urllib3 wraps socket errors as "<urllib3.connection.HTTPSConnection object at 0x..>: Failed ..."
+    if ">: " in text:
+        text = text.split(">: ", 1)[1]
+    return _excerpt(text) or type(reason).__name__
+
+
+def _unwrap(response, body):
+    """Turn an HTTP answer into ``result`` or a CloudflareError."""
+    status = response.status_code
+    retry_after = parse_retry_after(response.headers)
+    content_type = response.headers.get("Content-Type", "")
+    try:
+        envelope = json.loads(body.decode("utf-8")) if body else None
+    except (UnicodeDecodeError, ValueError):
+        kind = "an HTML page" if "html" in content_type.lower() or body.lstrip()[:1] == b"<" else "a body that is not valid JSON"
+        # A 2xx whose JSON does not parse was cut short on the way: worth
+        # another try. Error statuses are judged by their status instead.
+        raise CloudflareError(
+            "Cloudflare answered with %s instead of JSON: %s" % (kind, _excerpt(body[:400]) or "(empty)"),
+            status=status, retry_after=retry_after, transient=status < 300)
+    if not isinstance(envelope, dict):
+        raise CloudflareError("Cloudflare answered with JSON that is not its response envelope: %s" % _excerpt(body[:400]),
+                              status=status, retry_after=retry_after)
+    errors = _clean_messages(envelope.get("errors"))
+    messages = _clean_messages(envelope.get("messages"))
+    if status >= 400:
+        raise CloudflareError("Cloudflare refused the request", status=status, errors=errors,
+                              messages=messages, retry_after=retry_after)
+    if status >= 300:
+        raise CloudflareError("unexpected redirect to %s" % _excerpt(response.headers.get("Location", "")), status=status)
+    if envelope.get("success") is not True:
+        raise CloudflareError("Cloudflare answered success=%s" % json.dumps(envelope.get("success")),
+                              status=status, errors=errors, messages=messages)
+    if envelope.get("result") is None:
+        raise CloudflareError("Cloudflare's answer has no result", status=status, errors=errors, messages=messages)
+    return envelope["result"]
