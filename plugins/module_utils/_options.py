@@ -57,12 +57,12 @@ MAX_RETRIES = 10
 MIN_WAIT_SLEEP = 0.5
 MAX_WAIT_SLEEP = 300.0
 
-ACCOUNT_ID_RE = re.compile(r"^[0-9a-fA-F]{32}$")
+ACCOUNT_ID_RE = re.compile(r"[0-9a-fA-F]{32}")
 # Only characters that cannot change the request path: no '/', '.', '%', '?' or '#'.
-OPERATION_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+OPERATION_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,128}")
 # What an HTTP header value may carry; anything else would be refused by
 # requests with a message that quotes the secret.
-HEADER_SAFE_RE = re.compile(r"^[\x21-\x7e]+$")
+HEADER_SAFE_RE = re.compile(r"[\x21-\x7e]+")
 LOOPBACK_NAMES = ("localhost",)
 
 AUTH_HELP = ("Set either api_token (env CLOUDFLARE_API_TOKEN), or api_email together with api_key "
@@ -88,10 +88,10 @@ def check_auth(params):
         return ["api_email and api_key are required together; %s is missing. %s" % (missing, AUTH_HELP)]
     problems = []
     for name in ("api_token", "api_key"):
-        if _is_set(params.get(name)) and not HEADER_SAFE_RE.match(params[name]):
+        if _is_set(params.get(name)) and not HEADER_SAFE_RE.fullmatch(params[name]):
             problems.append("%s contains spaces or characters that are not allowed in an HTTP header; "
                             "check for a stray newline or quote." % name)
-    if email and not HEADER_SAFE_RE.match(params["api_email"]):
+    if email and not HEADER_SAFE_RE.fullmatch(params["api_email"]):
         problems.append("api_email contains spaces or characters that are not allowed in an HTTP header.")
     return problems
 
@@ -147,14 +147,14 @@ def check_wait_params(params):
 
 
 def check_account_id(value):
-    if ACCOUNT_ID_RE.match(value or ""):
+    if ACCOUNT_ID_RE.fullmatch(value or ""):
         return []
     return ["account_id must be the 32-character hexadecimal account ID shown in the Cloudflare dashboard "
-            "(got %d characters%s)." % (len(value or ""), "" if re.match(r"^[0-9a-fA-F]*$", value or "") else ", not all hexadecimal")]
+            "(got %d characters%s)." % (len(value or ""), "" if re.fullmatch(r"[0-9a-fA-F]*", value or "") else ", not all hexadecimal")]
 
 
 def check_operation_id(value):
-    if OPERATION_ID_RE.match(value or ""):
+    if OPERATION_ID_RE.fullmatch(value or ""):
         return []
     return ["operation_id must be the operation_id that Cloudflare returned for a list change: 1 to 128 letters, "
             "digits, '_' or '-' (got %d characters)." % len(value or "")]
