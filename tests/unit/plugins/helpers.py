@@ -140,3 +140,12 @@ class KeepAliveServer:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+class FakeTime:
+    """Stands in for the ``time`` module inside the client: a fake monotonic clock, real wall time."""
+
+    def __init__(self, clock):
+        self.monotonic = clock
+        self.sleep = clock.sleep
+        self.time = time.time
