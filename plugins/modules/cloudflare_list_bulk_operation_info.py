@@ -46,7 +46,7 @@ notes:
     includes it). Errors for missing or wrong credentials name Cloudflare's codes, for example C(10000) or C(9106).
   - Cloudflare allows 1,200 requests per 5 minutes per user or token, shared by every tool using it. A wait of
     T seconds makes about 2 requests per second at first, then pauses for a quarter of the time waited so far
-    (at most O(wait_sleep)), so a 60-second wait costs about 20 requests and a 5-minute wait about 60.
+    (at most O(wait_sleep)), so with the defaults a 60-second wait costs about 23 requests and a 5-minute wait about 71.
   - Only one bulk operation per account is processed at a time; an operation can stay V(pending) while
     earlier ones finish. Leave O(wait_timeout) room for that.
   - Use M(ansible.builtin.uri) or a later module of this collection to make the change, then this module to
