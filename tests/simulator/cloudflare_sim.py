@@ -92,8 +92,11 @@ FAULT_KINDS = ("status", "reset", "slow", "truncate", "success_false", "operatio
 CONFIG_KEYS = ("op_duration", "rate_limit", "max_lists", "max_items", "per_page_default")
 
 
-class ApiError(Exception):
-    """An answer with success false: HTTP status plus Cloudflare error objects."""
+class ApiError(ValueError):
+    """An answer with success false: HTTP status plus Cloudflare error objects.
+
+    A ValueError, so that Python callers seeding bad data (``create_list``) get one.
+    """
 
     def __init__(self, status, errors, headers=None):
         super().__init__(errors[0]["message"])
@@ -697,6 +700,12 @@ class SimServer(http.server.ThreadingHTTPServer):
         with self.sockets_lock:
             self.open_sockets.discard(request)
         super().shutdown_request(request)
+
+    def handle_error(self, request, client_address):
+        # A client that hung up (timeouts, resets) is part of the game, not a simulator bug.
+        if isinstance(sys.exc_info()[1], (ConnectionError, socket.timeout)):
+            return
+        super().handle_error(request, client_address)
 
     def drop_connections(self):
         """Shut down kept-alive connections so their threads end with the server."""

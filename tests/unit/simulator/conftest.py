@@ -1,0 +1,117 @@
+# Copyright: netedge.cloudflare contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fixtures for the simulator's tests.
+
+The simulator is imported through the collection name when that works (ansible-test units, or
+plain pytest with the collection importable); otherwise from its file, so these tests also run
+from a bare checkout.
+"""
+
+import importlib.util
+import os
+
+import pytest
+import requests
+
+SIM_FILE = os.path.join(os.path.dirname(__file__), "..", "..", "simulator", "cloudflare_sim.py")
+
+
+def load_simulator_module():
+    """The cloudflare_sim module, by collection name or by file path."""
+    try:
+        from ansible_collections.netedge.cloudflare.tests.simulator import cloudflare_sim  # pylint: disable=import-outside-toplevel
+        return cloudflare_sim
+    except ImportError:
+        spec = importlib.util.spec_from_file_location("cloudflare_sim", SIM_FILE)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+
+class FakeClock:
+    """A clock the tests move by hand."""
+
+    def __init__(self, start=1000.0):
+        self.time = start
+
+    def __call__(self):
+        return self.time
+
+    def advance(self, seconds):
+        """Move forward."""
+        self.time += seconds
+
+
+class Api:
+    """A small client for the simulated API: one keep-alive session, edit token by default."""
+
+    def __init__(self, sim):
+        self.sim = sim
+        self.session = requests.Session()
+        self.headers = {"Authorization": "Bearer " + sim.api_token}
+
+    def lists_url(self, suffix="", account_id=None):
+        """URL under /accounts/{account_id}/rules/lists."""
+        return f"{self.sim.url}/accounts/{account_id or self.sim.account_id}/rules/lists{suffix}"
+
+    def call(self, method, suffix="", headers=None, **kwargs):
+        """One request under the lists URL; ``headers`` replaces the default auth headers."""
+        kwargs.setdefault("timeout", 10)
+        return self.session.request(method, self.lists_url(suffix), headers=self.headers if headers is None else headers, **kwargs)
+
+    def ok(self, method, suffix="", **kwargs):
+        """The ``result`` of a call that must succeed."""
+        response = self.call(method, suffix, **kwargs)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["success"] is True, body
+        return body["result"]
+
+    def new_list(self, name="test_list", kind="ip", **extra):
+        """Create a list and return its id."""
+        return self.ok("POST", json=dict(name=name, kind=kind, **extra))["id"]
+
+    def write(self, method, list_id, body):
+        """Send an item write and return its operation id."""
+        return self.ok(method, f"/{list_id}/items", json=body)["operation_id"]
+
+    def operation(self, operation_id):
+        """An operation's result."""
+        return self.ok("GET", f"/bulk_operations/{operation_id}")
+
+    def items(self, list_id, **params):
+        """One page of items."""
+        return self.ok("GET", f"/{list_id}/items", params=params)
+
+    def close(self):
+        """Close the session."""
+        self.session.close()
+
+
+@pytest.fixture(scope="session")
+def sim_module():
+    """The simulator module."""
+    return load_simulator_module()
+
+
+@pytest.fixture
+def clock():
+    """A hand-driven clock."""
+    return FakeClock()
+
+
+@pytest.fixture
+def sim(sim_module, clock):  # pylint: disable=redefined-outer-name
+    """A running simulator on the fake clock; bulk operations take 1 s."""
+    simulator = sim_module.Simulator(clock=clock, op_duration=1.0, seed=7)
+    simulator.start()
+    yield simulator
+    simulator.stop()
+
+
+@pytest.fixture
+def api(sim):  # pylint: disable=redefined-outer-name
+    """A client for ``sim``."""
+    client = Api(sim)
+    yield client
+    client.close()
