@@ -7,7 +7,7 @@ envelope, authentication answers, asynchronous bulk operations (one at a time pe
 applied when they complete), limits, and the faults seen in the wild (429 and 5xx answers in
 JSON or HTML, resets, slow and truncated answers).  Admin endpoints under ``/__sim/`` steer it.
 
-Error codes 971, 6003/6102/6111, 7000, 7001, 7003, 9103, 9106, 10000, 10026 and 10031 and their
+Error codes 971, 6003/6102/6111, 7000, 7001, 7003, 9103, 9106, 10000, 10026, 10031 and 10100 and their
 texts are Cloudflare's own.  Cloudflare documents no code for the remaining validation errors
 (bad list name, duplicate name, list limit, paging parameters), so the simulator uses its own
 codes from 10100 upwards for them, with texts that say what is wrong.
@@ -62,8 +62,11 @@ NAME_RE = re.compile(r"^[a-z0-9_]+$")
 HOSTNAME_RE = re.compile(r"^(\*\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
 BEARER_RE = re.compile(r"^Bearer ([A-Za-z0-9._~+/=-]+)$")
 
-# Cloudflare's own codes and texts.
+# Cloudflare's own codes and texts.  Its rate limit answers carry 971 or 10100; 971 is below
+# the minimum of 1000 that its schema sets for codes, so the rate limiter uses 10100 and the 429
+# fault 971, and clients meet both.
 E_RATE_LIMITED = (971, "Please wait and consider throttling your request speed")
+E_RATE_LIMITED_API = (10100, "Please wait and consider throttling your request speed")
 E_NO_ROUTE = (7000, "No route for that URI")
 E_AUTH = (10000, "Authentication error")
 E_UNKNOWN_KEY = (9103, "Unknown X-Auth-Key or X-Auth-Email")
@@ -569,7 +572,10 @@ class Counters:
 
 
 class RateLimiter:
-    """Cloudflare's global limit (1,200 requests per 300 s per credential), as a sliding window."""
+    """Cloudflare's global limit (1,200 requests per 300 s per credential), as a sliding window.
+
+    Requests it refuses do not count, so the client may retry once ``Retry-After`` has passed.
+    """
 
     def __init__(self):
         self.hits = {}
@@ -1136,7 +1142,7 @@ class Simulator:  # pylint: disable=too-many-instance-attributes,too-many-public
         key = headers.get("Authorization") or headers.get("X-Auth-Email") or "anonymous"
         wait = self.limiter.hit(self.config["rate_limit"], key, now)
         if wait is not None:
-            raise ApiError(429, [error(E_RATE_LIMITED)], {"Retry-After": str(wait)})
+            raise ApiError(429, [error(E_RATE_LIMITED_API)], {"Retry-After": str(wait)})
         return authenticate(headers, self.tokens, self.email, self.api_key, self.store.accounts)
 
     def _authorize(self, principal, params, request):

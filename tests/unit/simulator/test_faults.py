@@ -177,7 +177,7 @@ def test_rate_limit_answers_429_until_the_window_frees(api, sim, clock):
     clock.advance(4)
     limited = api.call("GET")
     assert limited.status_code == 429 and limited.headers["Retry-After"] == "6"
-    assert limited.json()["errors"] == [{"code": 971, "message": "Please wait and consider throttling your request speed"}]
+    assert limited.json()["errors"] == [{"code": 10100, "message": "Please wait and consider throttling your request speed"}]
     other = {"Authorization": "Bearer " + sim.read_token}
     assert api.call("GET", headers=other).status_code == 200
     clock.advance(6)
