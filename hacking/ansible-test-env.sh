@@ -300,6 +300,51 @@ ansible_test() {
     in_copy "$VENV/bin/ansible-test" "$@" --venv --python "$PY_VERSION" --color no
 }
 
+# ansible-test units runs the modules, module_utils and controller unit tests as separate pytest
+# runs and stops at the first that fails, so each group gets its own run here: a failure in one
+# must not hide the results of the others. The JUnit files go to $LOG_DIR/units-junit.
+UNIT_ERRORS=()
+
+run_units_group() {
+    local name="$1" junit="$COLLECTION_DIR/tests/output/junit" file status=0
+    shift
+    rm -rf "$junit"
+    note "unit tests: $name"
+    ansible_test units "$@" >>"$log" 2>&1 || status=$?
+    mkdir -p "$LOG_DIR/units-junit"
+    if [ -n "$(find "$junit" -name '*.xml' -print -quit 2>/dev/null)" ]; then
+        for file in "$junit"/*.xml; do
+            mv "$file" "$LOG_DIR/units-junit/$name-${file##*/}"
+        done
+    elif [ "$status" -ne 0 ]; then
+        UNIT_ERRORS+=("$name: ansible-test exited $status without writing results")
+    fi
+    if [ "$status" -ne 0 ]; then
+        rc=$status
+    fi
+}
+
+run_units_groups() {
+    local unit="tests/unit" group excludes=() ran=0
+    for group in plugins/modules plugins/module_utils; do
+        if [ -n "$(find "$COLLECTION_DIR/$unit/$group" -name 'test_*.py' -print -quit 2>/dev/null)" ]; then
+            run_units_group "${group##*/}" "$unit/$group/"
+            excludes+=(--exclude "$unit/$group/")
+            ran=1
+        fi
+    done
+    # Everything else (controller context), if there is anything else.
+    if [ -n "$(find "$COLLECTION_DIR/$unit" -name 'test_*.py' \
+                  ! -path "*/$unit/plugins/modules/*" ! -path "*/$unit/plugins/module_utils/*" -print -quit 2>/dev/null)" ]; then
+        run_units_group other "${excludes[@]}"
+        ran=1
+    fi
+    if [ "$ran" = 0 ]; then
+        note "no unit tests (tests/unit/**/test_*.py): nothing to run"
+        printf 'No unit tests: no tests/unit/**/test_*.py.\n' >>"$log"
+    fi
+}
+
 run_step() {
     local step="$1" log="$LOG_DIR/$1.log" expected="$LOG_DIR/$1.expected" started rc=0 status=0
     local extra=()
@@ -309,6 +354,7 @@ run_step() {
     rm -rf "$COLLECTION_DIR/tests/output/junit" "$COLLECTION_DIR/tests/output/data" "$LOG_DIR/$step-junit"
     : >"$expected"
     : >"$log"
+    UNIT_ERRORS=()
 
     case "$step" in
         sanity)
@@ -318,7 +364,11 @@ run_step() {
             ;;
         units)
             read -r -a extra <<<"$UNITS_ARGS"
-            ansible_test units "${extra[@]}" >>"$log" 2>&1 || rc=$?
+            if [ "${#extra[@]}" -gt 0 ]; then
+                run_units_group all "${extra[@]}"
+            else
+                run_units_groups
+            fi
             ;;
         integration)
             read -r -a extra <<<"$INTEGRATION_ARGS"
@@ -336,11 +386,16 @@ run_step() {
     mv "$expected.tmp" "$expected"
 
     if [ -d "$COLLECTION_DIR/tests/output/junit" ]; then
-        cp -r "$COLLECTION_DIR/tests/output/junit" "$LOG_DIR/$step-junit"
+        mkdir -p "$LOG_DIR/$step-junit"
+        cp -r "$COLLECTION_DIR/tests/output/junit/." "$LOG_DIR/$step-junit/"
     fi
+    local errors=() error
+    for error in "${UNIT_ERRORS[@]}"; do
+        errors+=(--error "$error")
+    done
     "$VENV/bin/python" "$HACKING/summary.py" step "$step" --rc "$rc" --seconds "$(( $(now) - started ))" \
-        --junit-dir "$COLLECTION_DIR/tests/output/junit" --data-dir "$COLLECTION_DIR/tests/output/data" \
-        --expected "$expected" --results "$RESULTS" || status=$?
+        --junit-dir "$LOG_DIR/$step-junit" --data-dir "$COLLECTION_DIR/tests/output/data" \
+        --expected "$expected" --results "$RESULTS" "${errors[@]}" || status=$?
     if [ "$status" -ne 0 ]; then
         show_tail "$log"
     fi

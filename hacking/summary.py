@@ -138,8 +138,8 @@ def cmd_step(args):
     if args.rc != 0 and not result['failed']:
         result['failed'].append('%s (ansible-test exited %d)' % (args.step, args.rc))
 
-    if args.error:
-        result['failed'].append('%s (%s)' % (args.step, args.error))
+    for error in args.error or []:
+        result['failed'].append('%s (%s)' % (args.step, error))
 
     print_step(result, args.seconds)
 
@@ -200,7 +200,7 @@ def main():
     step.add_argument('--junit-dir', default='tests/output/junit')
     step.add_argument('--data-dir', default='tests/output/data')
     step.add_argument('--expected', help='file with the names of the tests or targets that should have run')
-    step.add_argument('--error', help='add one failed check with this reason')
+    step.add_argument('--error', action='append', help='add one failed check with this reason (repeatable)')
     step.add_argument('--results', help='JSON lines file to append to')
     step.set_defaults(func=cmd_step)
 
