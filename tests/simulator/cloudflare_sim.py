@@ -815,7 +815,7 @@ class SimHandler(http.server.BaseHTTPRequestHandler):
     def read_chunked(self):
         """A chunked request body."""
         chunks = []
-        for _ in range(100000):
+        for dummy in range(100000):
             try:
                 size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
             except ValueError:
@@ -838,6 +838,10 @@ class SimHandler(http.server.BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("CF-RAY", self.server.sim.ray_id())
         self.send_header("Content-Length", str(len(data) if incomplete else len(sent)))
+        if self.close_connection:
+            # The client asked to close (or the body could not be read): say so, or it may
+            # reuse a socket this side is about to close.
+            self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(sent)
         if incomplete:

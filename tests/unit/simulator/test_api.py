@@ -458,8 +458,8 @@ def test_search(api, sim):
     assert [item["ip"] for item in api.items(ips, search="192.0.")] == ["192.0.2.1", "192.0.2.2"]
     asns = sim.create_list("asns", "asn", items=[{"asn": 13335}, {"asn": 133350}])["id"]
     assert [item["asn"] for item in api.items(asns, search="13335")] == [13335]
-    hosts = sim.create_list("hosts", "hostname", items=[{"hostname": {"url_hostname": "www.example.com"}},
-                                                       {"hostname": {"url_hostname": "example.org"}}])["id"]
+    names = [{"hostname": {"url_hostname": "www.example.com"}}, {"hostname": {"url_hostname": "example.org"}}]
+    hosts = sim.create_list("hosts", "hostname", items=names)["id"]
     assert len(api.items(hosts, search="example.")) == 2 and len(api.items(hosts, search=".org")) == 1
 
 
