@@ -8,9 +8,9 @@ applied when they complete), limits, and the faults seen in the wild (429 and 5x
 JSON or HTML, resets, slow and truncated answers).  Admin endpoints under ``/__sim/`` steer it.
 
 Error codes 971, 6003/6102/6111, 7000, 7001, 7003, 9103, 9106, 10000, 10026, 10031 and 10100 and their
-texts are Cloudflare's own.  Cloudflare documents no code for the remaining validation errors
-(bad list name, duplicate name, list limit, paging parameters), so the simulator uses its own
-codes from 10100 upwards for them, with texts that say what is wrong.
+texts are Cloudflare's own.  Cloudflare documents no code for the remaining errors (bad list
+name, duplicate name, list limit, paging parameters, a write refused while another runs), so the
+simulator uses its own codes from 10101 upwards for them, with texts that say what is wrong.
 
 Use it from Python (``Simulator``) or as a script (see ``main``).
 """
@@ -80,6 +80,7 @@ E_DUPLICATE_NAME = (10104, "a list with this name already exists in the account"
 E_LIST_LIMIT = (10105, "the account is at its maximum number of lists")
 E_INVALID_PER_PAGE = (10106, "per_page must be an integer between 1 and 500")
 E_INVALID_CURSOR = (10107, "the pagination cursor is invalid")
+E_BUSY = (10108, "another bulk operation is in progress on this account; retry once it has finished")
 # Failed operation texts.  The item-limit text is the one Cloudflare's schema documents.
 OP_ITEM_LIMIT = "This list is at the maximum number of items"
 OP_LIST_GONE = "The list was deleted before the operation ran"
@@ -92,7 +93,8 @@ JSON_FAULT_ERRORS = {
     504: (10004, "Gateway Timeout"),
 }
 FAULT_KINDS = ("status", "reset", "slow", "truncate", "success_false", "operation")
-CONFIG_KEYS = ("op_duration", "rate_limit", "max_lists", "max_items", "per_page_default")
+CONFIG_KEYS = ("op_duration", "rate_limit", "max_lists", "max_items", "per_page_default", "busy_writes")
+BUSY_WRITES = ("queue", "reject")
 
 
 class ApiError(ValueError):
@@ -864,11 +866,14 @@ class Simulator:  # pylint: disable=too-many-instance-attributes,too-many-public
     ``clock`` is a callable returning seconds (default ``time.monotonic``); all bulk operation
     timing and the rate limit window use it, so tests can drive time without sleeping, also with
     ``advance(seconds)``.  ``tokens`` maps token -> "edit" or "read" (for ``account_id``).
+
+    ``busy_writes``: Cloudflare has been documented both queueing an item write sent while another
+    bulk operation is in progress and refusing it with HTTP 429; "queue" (default) or "reject".
     """
 
     def __init__(self, account_id=DEFAULT_ACCOUNT_ID, tokens=None, email=DEFAULT_EMAIL, api_key=DEFAULT_API_KEY,
                  clock=None, op_duration=0.5, rate_limit=(1200, 300), max_lists=1000, max_items=10000,
-                 per_page_default=25, port=0, verbose=False, seed=None):
+                 per_page_default=25, busy_writes="queue", port=0, verbose=False, seed=None):
         self.account_id = account_id
         self.email = email
         self.api_key = api_key
@@ -876,7 +881,7 @@ class Simulator:  # pylint: disable=too-many-instance-attributes,too-many-public
         self.verbose = verbose
         self._initial_tokens = dict(tokens if tokens is not None else {DEFAULT_EDIT_TOKEN: "edit", DEFAULT_READ_TOKEN: "read"})
         self._initial_config = {"op_duration": op_duration, "rate_limit": rate_limit, "max_lists": max_lists,
-                                "max_items": max_items, "per_page_default": per_page_default}
+                                "max_items": max_items, "per_page_default": per_page_default, "busy_writes": busy_writes}
         self._clock = clock or time.monotonic
         self._offset = 0.0
         self._epoch = time.time() - self._clock()
@@ -993,10 +998,13 @@ class Simulator:  # pylint: disable=too-many-instance-attributes,too-many-public
             self.limiter = RateLimiter()
 
     def configure(self, **settings):
-        """Change ``op_duration``, ``rate_limit`` ((requests, seconds) or None), ``max_lists``, ``max_items``, ``per_page_default``."""
+        """Change any of CONFIG_KEYS: ``op_duration``, ``rate_limit`` ((requests, seconds) or None), ``max_lists``,
+        ``max_items``, ``per_page_default``, ``busy_writes`` ("queue" or "reject")."""
         unknown = set(settings) - set(CONFIG_KEYS)
         if unknown:
             raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}; known: {', '.join(CONFIG_KEYS)}")
+        if settings.get("busy_writes", "queue") not in BUSY_WRITES:
+            raise ValueError(f"busy_writes must be one of {', '.join(BUSY_WRITES)}")
         with self._lock:
             for key, value in settings.items():
                 self.config[key] = tuple(value) if key == "rate_limit" and value else value
@@ -1244,6 +1252,8 @@ class Simulator:  # pylint: disable=too-many-instance-attributes,too-many-public
             for raw in body:
                 check_item_types(raw)
             payload = body
+        if self.config["busy_writes"] == "reject" and request["account"].queue:
+            raise fail(429, E_BUSY)
         op_id = self.store.submit(request["account"], lst.id, action, payload, request["now"], request["op_fault"])
         return envelope({"operation_id": op_id})
 
@@ -1394,6 +1404,8 @@ def parse_args(argv):
     parser.add_argument("--rate-limit", default="1200/300", help="REQUESTS/SECONDS per credential, or 'off'")
     parser.add_argument("--max-lists", type=int, default=1000, help="lists per account")
     parser.add_argument("--max-items", type=int, default=10000, help="list items per account")
+    parser.add_argument("--busy-writes", choices=BUSY_WRITES, default="queue",
+                        help="an item write while a bulk operation is in progress: queue it, or refuse it with 429")
     parser.add_argument("--verbose", action="store_true", help="log requests to stderr")
     return parser.parse_args(argv)
 
@@ -1427,7 +1439,7 @@ def main(argv=None):
     rate_limit = None if args.rate_limit == "off" else tuple(float(part) for part in args.rate_limit.split("/"))
     sim = Simulator(account_id=args.account_id, tokens=parse_tokens(args.token), email=args.email, api_key=args.api_key,
                     op_duration=args.op_duration, rate_limit=rate_limit, max_lists=args.max_lists, max_items=args.max_items,
-                    port=args.port, verbose=args.verbose)
+                    busy_writes=args.busy_writes, port=args.port, verbose=args.verbose)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *unused: stop.set())

@@ -262,6 +262,20 @@ def test_a_write_waits_behind_a_seeded_operation(api, sim, clock):
     assert api.operation(write)["status"] == "completed"
 
 
+def test_busy_writes_can_be_refused_instead_of_queued(api, sim, clock):
+    sim.configure(busy_writes="reject")
+    list_id = api.new_list()
+    first = api.write("POST", list_id, [{"ip": "192.0.2.1"}])
+    busy = api.call("POST", f"/{list_id}/items", json=[{"ip": "192.0.2.2"}])
+    assert busy.status_code == 429 and codes_of(busy, 429) == [10108]
+    assert api.ok("GET", f"/{list_id}")["id"] == list_id
+    clock.advance(1)
+    assert api.operation(first)["status"] == "completed"
+    api.write("PUT", list_id, [{"ip": "192.0.2.2"}])
+    with pytest.raises(ValueError):
+        sim.configure(busy_writes="sometimes")
+
+
 def test_seeded_operation_defaults_and_zero_duration(sim, clock):
     instant = sim.add_operation(duration=0)
     assert sim.operation(instant)["status"] == "completed"

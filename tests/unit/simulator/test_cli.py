@@ -85,7 +85,7 @@ def test_options_and_sigterm(run_cli):
 
 
 def test_rate_limit_option_and_admin(run_cli):
-    process, state, dummy, dummy_file = run_cli("--lifetime", "60", "--rate-limit", "2/60")
+    process, state, dummy, dummy_file = run_cli("--lifetime", "60", "--rate-limit", "2/60", "--busy-writes", "reject")
     headers = {"Authorization": "Bearer " + state["api_token"]}
     lists = f"{state['url']}/accounts/{state['account_id']}/rules/lists"
     assert [requests.get(lists, headers=headers, timeout=5).status_code for dummy in range(3)] == [200, 200, 429]
@@ -93,6 +93,7 @@ def test_rate_limit_option_and_admin(run_cli):
     assert requests.get(base + "/__sim/counters", timeout=5).json()["total"] == 3
     assert requests.post(base + "/__sim/config", json={"rate_limit": None}, timeout=5).status_code == 200
     assert requests.get(lists, headers=headers, timeout=5).status_code == 200
+    assert requests.get(base + "/__sim/config", timeout=5).json()["busy_writes"] == "reject"
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=10) == 0
 

@@ -274,7 +274,7 @@ def test_admin_operations_config_advance_and_reset(api, sim):
     failed = api.operation(body["id"])
     assert failed == {"id": body["id"], "status": "failed", "completed": failed["completed"], "error": "Seeded failure"}
     config = admin(sim, "POST", "config", {"op_duration": 3, "rate_limit": [50, 60], "max_lists": 5, "max_items": 20})[1]
-    assert config == {"op_duration": 3, "rate_limit": [50, 60], "max_lists": 5, "max_items": 20, "per_page_default": 25}
+    assert config == {"op_duration": 3, "rate_limit": [50, 60], "max_lists": 5, "max_items": 20, "per_page_default": 25, "busy_writes": "queue"}
     assert admin(sim, "GET", "config")[1]["max_items"] == 20
     assert admin(sim, "POST", "config", {"nonsense": 1})[0] == 400
     assert admin(sim, "POST", "reset")[1] == {"reset": True}
