@@ -1,0 +1,287 @@
+# Copyright: netedge.cloudflare contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The checks a Galaxy user's tools make: build, install, galaxy-importer, ansible-lint, docs, changelog, EE.
+
+Run from the physical ``.../ansible_collections/netedge/cloudflare`` copy, with the tools venv's ``bin`` first
+on PATH (hacking/ansible-test-env.sh does both). Each check prints one line; with ``--results`` the outcome is
+appended as one JSON line for hacking/summary.py. Exit status 1 if any check failed.
+
+Usage: python hacking/ecosystem.py --work DIR [--results FILE] [--docs-dest DIR] [--only NAME...]
+"""
+
+import argparse
+import glob
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FQCN = "netedge.cloudflare"
+MODULES = ["cloudflare_list_bulk_operation_info"]
+# Nothing of these may be in the tarball: test output, venvs, CI, caches, VCS.
+FORBIDDEN_IN_TARBALL = re.compile(r"^(tests/output/|\.ci/|\.git/|\.ansible/|\.venv/|venv/|\.hypothesis/|\.pytest_cache/)"
+                                  r"|/__pycache__/|\.pyc$")
+
+
+class CheckFailed(Exception):
+    pass
+
+
+def run(cmd, cwd=ROOT, env=None, timeout=600, check=True):
+    """Run a command; return its combined output. Raise CheckFailed with the output's tail on failure."""
+    merged = dict(os.environ, **(env or {}))
+    proc = subprocess.run(cmd, cwd=cwd, env=merged, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          timeout=timeout, check=False)
+    out = proc.stdout.decode("utf-8", "replace")
+    if check and proc.returncode != 0:
+        raise CheckFailed("%s exited %d:\n%s" % (" ".join(cmd), proc.returncode, tail(out)))
+    return out
+
+
+def tail(text, lines=25):
+    return "\n".join(text.rstrip().splitlines()[-lines:])
+
+
+class Checks:
+    def __init__(self, work, docs_dest):
+        self.work = work
+        self.docs_dest = docs_dest
+        self.tarball = None
+        self.installed = os.path.join(work, "installed")
+
+    # 1. Build and install.
+    def build(self):
+        out_dir = os.path.join(self.work, "build")
+        shutil.rmtree(out_dir, ignore_errors=True)
+        os.makedirs(out_dir)
+        run(["ansible-galaxy", "collection", "build", "--output-path", out_dir])
+        self.tarball = glob.glob(os.path.join(out_dir, "netedge-cloudflare-*.tar.gz"))[0]
+        with tarfile.open(self.tarball) as tar:
+            names = tar.getnames()
+        bad = [name for name in names if FORBIDDEN_IN_TARBALL.search(name)]
+        if bad:
+            raise CheckFailed("the tarball holds files it should not: %s" % ", ".join(bad[:10]))
+        for needed in ("plugins/modules/cloudflare_list_bulk_operation_info.py", "meta/runtime.yml", "README.md",
+                       "meta/execution-environment.yml", "requirements.txt"):
+            if needed not in names:
+                raise CheckFailed("the tarball lacks %s" % needed)
+        return "%s, %d files, %d KiB" % (os.path.basename(self.tarball), len(names), os.path.getsize(self.tarball) // 1024)
+
+    def install_and_run(self):
+        self._need_tarball()
+        shutil.rmtree(self.installed, ignore_errors=True)
+        run(["ansible-galaxy", "collection", "install", "--force", "-p", self.installed, self.tarball])
+        coll = os.path.join(self.installed, "ansible_collections", "netedge", "cloudflare")
+        if not os.path.isfile(os.path.join(coll, "plugins", "modules", MODULES[0] + ".py")):
+            raise CheckFailed("the module is not in the installed copy at %s" % coll)
+        # The demo playbook, from the installed copy, against the simulator shipped in the installed copy.
+        out = with_simulator(
+            os.path.join(coll, "tests", "simulator", "cloudflare_sim.py"), self.work,
+            ["ansible-playbook", os.path.join(coll, "playbooks", "demo.yml")],
+            env={"ANSIBLE_COLLECTIONS_PATH": self.installed}, cwd=self.work)
+        if "failed=0" not in out or "now blocks: 192.0.2.10" not in out:
+            raise CheckFailed("the demo playbook did not succeed from the installed copy:\n" + tail(out))
+        return "installed into %s and ran playbooks/demo.yml from it" % self.installed
+
+    # 2. galaxy-importer.
+    def galaxy_importer(self):
+        self._need_tarball()
+        out = run([sys.executable, "-m", "galaxy_importer.main", self.tarball], cwd=os.path.dirname(self.tarball),
+                  env={"GALAXY_IMPORTER_CONFIG": os.path.join(self.work, "galaxy-importer.cfg")})
+        problems = [line for line in out.splitlines() if re.search(r"\b(ERROR|WARNING)\b", line)]
+        if problems or "Importer processing completed successfully" not in out:
+            raise CheckFailed("galaxy-importer reported:\n" + "\n".join(problems[:20] or [tail(out)]))
+        return "no ERROR or WARNING lines"
+
+    # 3. ansible-lint, production profile.
+    def ansible_lint(self):
+        targets = ["playbooks/"] + sorted(glob.glob("tests/integration/targets/*/", root_dir=ROOT))
+        # Integration targets use each other as roles (setup_simulator), as ansible-test arranges.
+        out = run(["ansible-lint", "--offline", "-q"] + targets, timeout=900,
+                  env={"ANSIBLE_ROLES_PATH": os.path.join(ROOT, "tests", "integration", "targets")})
+        return "production profile: %s" % (tail(out, 1) or "passed")
+
+    # 4. Docs.
+    def docs_lint(self):
+        run(["antsibull-docs", "lint-collection-docs", "--plugin-docs", "."])
+        return "antsibull-docs lint-collection-docs --plugin-docs: clean"
+
+    def docs_site(self):
+        page = build_docs_site(self.docs_dest)
+        return "built %s" % os.path.relpath(page, self.docs_dest)
+
+    def docs_module_page(self):
+        page = os.path.join(self.docs_dest, "build", "html", "collections", "netedge", "cloudflare",
+                            MODULES[0] + "_module.html")
+        if not os.path.exists(page):
+            raise CheckFailed("no module page at %s: run the docs_site check first" % page)
+        with open(page, encoding="utf-8") as handle:
+            text = html.unescape(handle.read())
+        doc = json.loads(run(["ansible-doc", "--json", "-t", "module", "%s.%s" % (FQCN, MODULES[0])]))
+        doc = doc["%s.%s" % (FQCN, MODULES[0])]
+        options = sorted(doc["doc"]["options"])
+        returns = sorted(return_keys(doc["return"]))
+        missing = ["option " + name for name in options if 'id="parameter-%s"' % name not in text]
+        missing += ["return value " + name for name in returns if 'id="return-%s"' % name not in text]
+        for page_name in ("getting_started", "troubleshooting"):
+            if not os.path.exists(os.path.join(os.path.dirname(page), "docsite", page_name + ".html")):
+                missing.append("page docsite/%s.html" % page_name)
+        if missing:
+            raise CheckFailed("the built docs lack: " + ", ".join(missing))
+        return "%d options and %d return values on the module page" % (len(options), len(returns))
+
+    # 5. Changelog.
+    def changelog(self):
+        run(["antsibull-changelog", "lint"])
+        if not os.path.exists(os.path.join(ROOT, "CHANGELOG.rst")):
+            raise CheckFailed("CHANGELOG.rst is missing: run antsibull-changelog release")
+        with open(os.path.join(ROOT, "changelogs", "changelog.yaml"), encoding="utf-8") as handle:
+            releases = yaml.safe_load(handle).get("releases") or {}
+        with open(os.path.join(ROOT, "galaxy.yml"), encoding="utf-8") as handle:
+            version = yaml.safe_load(handle)["version"]
+        if version not in releases:
+            raise CheckFailed("changelogs/changelog.yaml has no release %s" % version)
+        return "lint clean; CHANGELOG.rst covers %s" % version
+
+    # 6. Execution environment.
+    def execution_environment(self):
+        self._need_tarball()
+        context = os.path.join(self.work, "ee")
+        shutil.rmtree(context, ignore_errors=True)
+        os.makedirs(context)
+        shutil.copy(self.tarball, context)
+        with open(os.path.join(context, "requirements.yml"), "w", encoding="utf-8") as handle:
+            yaml.safe_dump({"collections": [{"name": os.path.basename(self.tarball), "type": "file"}]}, handle)
+        with open(os.path.join(context, "execution-environment.yml"), "w", encoding="utf-8") as handle:
+            yaml.safe_dump({"version": 3, "images": {"base_image": {"name": "quay.io/ansible/awx-ee:latest"}},
+                            "dependencies": {"galaxy": "requirements.yml"}}, handle)
+        run(["ansible-builder", "create", "-f", "execution-environment.yml", "-c", "context", "-v", "1"], cwd=context)
+        files = [os.path.join(context, "context", name) for name in ("Containerfile", "Dockerfile")]
+        files = [path for path in files if os.path.exists(path)]
+        if not files:
+            raise CheckFailed("ansible-builder create wrote no Containerfile or Dockerfile")
+        with open(files[0], encoding="utf-8") as handle:
+            containerfile = handle.read()
+        if "introspect" not in containerfile or "requirements.yml" not in containerfile:
+            raise CheckFailed("the generated Containerfile does not install the collection and introspect it")
+        # What the image build's introspect step will find for this collection.
+        out = run(["ansible-builder", "introspect", "--sanitize", self.installed if os.path.isdir(self.installed)
+                   else self._install_for_introspect()])
+        found = yaml.safe_load(out) or {}
+        python_deps = " ".join(found.get("python", []) if isinstance(found.get("python"), list)
+                               else (found.get("python") or {}).keys())
+        if "requests" not in python_deps:
+            raise CheckFailed("ansible-builder introspect did not find requests for %s:\n%s" % (FQCN, tail(out)))
+        return "context generated; introspect finds: %s" % python_deps.strip()
+
+    def _install_for_introspect(self):
+        self._need_tarball()
+        run(["ansible-galaxy", "collection", "install", "--force", "-p", self.installed, self.tarball])
+        return self.installed
+
+    def _need_tarball(self):
+        if not self.tarball:
+            self.build()
+
+
+def return_keys(returns, prefix=""):
+    for name, spec in returns.items():
+        yield prefix + name
+        for sub in ("contains",):
+            if isinstance(spec.get(sub), dict):
+                yield from return_keys(spec[sub], prefix + name + "/")
+
+
+def build_docs_site(dest):
+    """Build the HTML docs site with antsibull-docs and Sphinx; return the module page's path."""
+    os.makedirs(dest, exist_ok=True)
+    os.chmod(dest, 0o700)  # antsibull-docs refuses a folder that others can write
+    for name in ("rst", "build"):
+        shutil.rmtree(os.path.join(dest, name), ignore_errors=True)
+    run(["antsibull-docs", "sphinx-init", "--use-current", "--fail-on-error", "--dest-dir", dest, FQCN])
+    rst = os.path.join(dest, "rst")
+    os.makedirs(rst, exist_ok=True)
+    os.chmod(rst, 0o700)
+    run(["antsibull-docs", "--config-file", os.path.join(dest, "antsibull-docs.cfg"), "collection", "--use-current",
+         "--fail-on-error", "--cleanup", "everything", "--dest-dir", rst, FQCN])
+    # intersphinx cannot reach docs.ansible.com offline, hence the explicit extensions and suppressed ref warnings.
+    run(["sphinx-build", "-M", "html", rst, os.path.join(dest, "build"), "-c", dest, "-W", "--keep-going",
+         "-D", "extensions=sphinx.ext.autodoc,sphinx_antsibull_ext", "-D", "suppress_warnings=ref.ref"], cwd=dest)
+    page = os.path.join(dest, "build", "html", "collections", "netedge", "cloudflare", MODULES[0] + "_module.html")
+    if not os.path.exists(page):
+        raise CheckFailed("Sphinx built no page for the module")
+    return page
+
+
+def with_simulator(sim_script, work, cmd, env, cwd):
+    """Run ``cmd`` with CLOUDFLARE_* pointing at a fresh simulator, and stop the simulator whatever happens."""
+    state = os.path.join(work, "simulator.json")
+    if os.path.exists(state):
+        os.remove(state)
+    sim = subprocess.Popen([sys.executable, sim_script, "--port", "0", "--lifetime", "300", "--op-duration", "2",
+                            "--state-file", state], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 15
+        while not os.path.exists(state):
+            if time.monotonic() > deadline or sim.poll() is not None:
+                raise CheckFailed("the simulator did not start")
+            time.sleep(0.05)
+        with open(state, encoding="utf-8") as handle:
+            info = json.load(handle)
+        env = dict(env, CLOUDFLARE_BASE_URL=info["url"], CLOUDFLARE_API_TOKEN=info["api_token"],
+                   CLOUDFLARE_ACCOUNT_ID=info["account_id"])
+        return run(cmd, cwd=cwd, env=env, check=False)
+    finally:
+        sim.terminate()
+        try:
+            sim.wait(10)
+        except subprocess.TimeoutExpired:
+            sim.kill()
+
+
+ORDER = ["build", "install_and_run", "galaxy_importer", "ansible_lint", "docs_lint", "docs_site", "docs_module_page",
+         "changelog", "execution_environment"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", required=True, help="scratch folder (rebuilt)")
+    parser.add_argument("--docs-dest", help="where the docs site is built (default: WORK/docs)")
+    parser.add_argument("--results", help="JSON lines file for hacking/summary.py")
+    parser.add_argument("--only", nargs="*", choices=ORDER)
+    args = parser.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    with open(os.path.join(args.work, "galaxy-importer.cfg"), "w", encoding="utf-8") as handle:
+        # The importer's own ansible-test run needs a container engine; everything else runs.
+        handle.write("[galaxy-importer]\nrun_ansible_test = False\nrun_ansible_lint = True\nrun_ansible_doc = True\n")
+    checks = Checks(args.work, args.docs_dest or os.path.join(args.work, "docs"))
+    result = {"step": "ecosystem", "passed": [], "failed": [], "skipped": []}
+    started = time.monotonic()
+    for name in args.only or ORDER:
+        began = time.monotonic()
+        try:
+            detail = getattr(checks, name)()
+            result["passed"].append(name)
+            print("    ok     %-22s %5.1fs  %s" % (name, time.monotonic() - began, detail))
+        except (CheckFailed, subprocess.TimeoutExpired, OSError, ValueError, KeyError, IndexError) as err:
+            result["failed"].append(name)
+            print("    FAILED %-22s %5.1fs" % (name, time.monotonic() - began))
+            print("\n".join("      | " + line for line in str(err).splitlines()))
+    print("    ecosystem: %d passed, %d failed in %ds" % (len(result["passed"]), len(result["failed"]),
+                                                         time.monotonic() - started))
+    if args.results:
+        with open(args.results, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(dict(result, seconds=int(time.monotonic() - started), rc=0)) + "\n")
+    return 1 if result["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
