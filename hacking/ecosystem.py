@@ -275,11 +275,11 @@ def main():
             result["failed"].append(name)
             print("    FAILED %-22s %5.1fs" % (name, time.monotonic() - began))
             print("\n".join("      | " + line for line in str(err).splitlines()))
-    print("    ecosystem: %d passed, %d failed in %ds" % (len(result["passed"]), len(result["failed"]),
-                                                         time.monotonic() - started))
+    seconds = int(time.monotonic() - started)
+    print("    ecosystem: %d passed, %d failed in %ds" % (len(result["passed"]), len(result["failed"]), seconds))
     if args.results:
         with open(args.results, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(dict(result, seconds=int(time.monotonic() - started), rc=0)) + "\n")
+            handle.write(json.dumps(dict(result, seconds=seconds, rc=0)) + "\n")
     return 1 if result["failed"] else 0
 
 

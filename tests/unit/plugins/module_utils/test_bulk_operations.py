@@ -91,15 +91,15 @@ def test_unknown_status_without_wait_is_returned_with_a_warning(httpserver, cloc
     assert len(warnings) == 1
 
 
+NOT_FOUND = [{"code": 7003, "message": "Could not route to /accounts/x, perhaps your object identifier is invalid?"}]
+
+
 def test_not_found_says_so(httpserver, clock):
-    serve(httpserver, (envelope(None, False, [{"code": 7003, "message": "Could not route to /accounts/x, perhaps your "
-                                                                      "object identifier is invalid?"}]), 404))
+    serve(httpserver, (envelope(None, False, NOT_FOUND), 404))
     outcome, _warnings = run(httpserver, clock)
     assert outcome.failure.startswith("Reading bulk operation %s in account %s: HTTP 404: Could not route" % (OPERATION, ACCOUNT))
     assert "Cloudflare has no bulk operation with that id in that account" in outcome.failure
-    assert outcome.result() == {"changed": False, "elapsed": 0, "polls": 1, "status": 404,
-                                "errors": [{"code": 7003, "message": "Could not route to /accounts/x, perhaps your "
-                                                                    "object identifier is invalid?"}],
+    assert outcome.result() == {"changed": False, "elapsed": 0, "polls": 1, "status": 404, "errors": NOT_FOUND,
                                 "messages": []}
 
 

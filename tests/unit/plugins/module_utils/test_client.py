@@ -82,7 +82,7 @@ def test_does_not_retry_other_statuses(httpserver, base, clock, status):
 
 
 def test_gives_up_after_max_retries_with_cloudflare_errors(httpserver, base, clock):
-    for _ in range(3):
+    for _attempt in range(3):
         expect(httpserver, envelope(None, False, [{"code": 971, "message": "Please wait"}]), status=429)
     with pytest.raises(CloudflareError) as info:
         make_client(base, clock, max_retries=2).get(PATH)
@@ -145,7 +145,7 @@ def test_backoff_doubles_with_jitter_and_caps_at_8s():
 
 
 def test_backoff_sequence_used_by_retries(httpserver, base, clock):
-    for _ in range(5):
+    for _attempt in range(5):
         expect(httpserver, envelope(None, False), status=500)
     expect(httpserver, envelope(OK_OP))
     make_client(base, clock, max_retries=5).get(PATH)
@@ -153,7 +153,7 @@ def test_backoff_sequence_used_by_retries(httpserver, base, clock):
 
 
 def test_html_error_page_is_retried_then_reported_briefly(httpserver, base, clock):
-    for _ in range(2):
+    for _attempt in range(2):
         expect(httpserver, HTML_PAGE * 20, status=502, content_type="text/html")
     with pytest.raises(CloudflareError) as info:
         make_client(base, clock, max_retries=1).get(PATH)
@@ -172,7 +172,7 @@ def test_html_429_is_retried(httpserver, base, clock):
 
 def test_truncated_json_is_retried_then_reported(httpserver, base, clock):
     body = envelope(OK_OP)
-    for _ in range(2):
+    for _attempt in range(2):
         expect(httpserver, body[: len(body) // 2])
     with pytest.raises(CloudflareError) as info:
         make_client(base, clock, max_retries=1).get(PATH)
@@ -265,7 +265,7 @@ def test_one_session_reuses_one_connection(clock):
     server = KeepAliveServer(envelope(OK_OP))
     try:
         client = make_client(server.url, clock)
-        for _ in range(5):
+        for _attempt in range(5):
             assert client.get(PATH) == OK_OP
         client.close()
     finally:

@@ -63,7 +63,7 @@ def test_timeout_returns_last_value_not_done_and_never_sleeps_past_deadline():
     assert result.elapsed == pytest.approx(30)
     assert sum(clock.sleeps) == pytest.approx(30)
     assert calls[-1][0] == pytest.approx(30)  # the last poll happens at the deadline itself
-    assert all(deadline == pytest.approx(1030) for _, deadline in calls)
+    assert all(deadline == pytest.approx(1030) for _elapsed, deadline in calls)
 
 
 def test_zero_timeout_polls_exactly_once():
