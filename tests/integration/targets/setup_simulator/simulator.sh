@@ -1,0 +1,96 @@
+# shellcheck shell=bash
+# Copyright (c) netedge.cloudflare contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Start the Cloudflare Lists simulator for one integration target, and stop it whatever happens.
+# A target's runme.sh sources this file (its aliases need needs/target/setup_simulator):
+#
+#   source ../setup_simulator/simulator.sh
+#   sim_start --op-duration 0.5            # any options of tests/simulator/cloudflare_sim.py
+#   ansible-playbook ... -e "sim_state_file=$SIM_STATE_FILE"
+#
+# ansible-test copies only tests/integration to a temporary folder, so the simulator is not found
+# relative to this file: it is taken from the netedge.cloudflare collection that Ansible itself
+# loads (ANSIBLE_COLLECTIONS_PATH, as ansible-doc resolves it), next to the module under test.
+#
+# Cleanup: the simulator exits by itself after SIM_LIFETIME seconds (default 240), an EXIT trap
+# stops it when the sourcing shell ends normally or with an error, and INT/TERM end that shell
+# through the same trap. The state file lives in a temporary folder that the trap removes.
+
+SIM_SETUP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SIM_PYTHON=${SIM_PYTHON:-${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}}
+SIM_LIFETIME=${SIM_LIFETIME:-240}
+SIM_PID=
+SIM_DIR=
+SIM_STATE_FILE=
+SIM_SCRIPT=
+
+# Never talk to a real Cloudflare account or through a proxy, whatever the calling environment holds.
+unset CLOUDFLARE_API_TOKEN CLOUDFLARE_TOKEN CLOUDFLARE_EMAIL CLOUDFLARE_API_KEY CLOUDFLARE_BASE_URL CLOUDFLARE_ACCOUNT_ID
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
+
+# Print the path of the simulator shipped with the collection that Ansible loads; fail if there is none.
+sim_find() {
+    local module_file collection
+    module_file=$(ansible-doc --json -t module netedge.cloudflare.cloudflare_list_bulk_operation_info |
+        "$SIM_PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["netedge.cloudflare.cloudflare_list_bulk_operation_info"]["doc"]["filename"])') || {
+        echo "setup_simulator: Ansible does not find netedge.cloudflare (ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-unset})" >&2
+        return 1
+    }
+    collection=${module_file%/plugins/modules/*}
+    if [ ! -f "$collection/galaxy.yml" ] || [ ! -f "$collection/tests/simulator/cloudflare_sim.py" ]; then
+        echo "setup_simulator: $collection is not a netedge.cloudflare source tree with tests/simulator/cloudflare_sim.py" >&2
+        return 1
+    fi
+    printf '%s\n' "$collection/tests/simulator/cloudflare_sim.py"
+}
+
+sim_stop() {
+    if [ -n "$SIM_PID" ]; then
+        kill "$SIM_PID" 2>/dev/null || true
+        wait "$SIM_PID" 2>/dev/null || true
+        SIM_PID=
+    fi
+    if [ -n "$SIM_DIR" ]; then
+        rm -rf "$SIM_DIR"
+        SIM_DIR=
+    fi
+}
+
+# Start the simulator on 127.0.0.1 (a free port) with the given options; sets SIM_STATE_FILE and SIM_URL.
+sim_start() {
+    local waited=0
+    SIM_SCRIPT=$(sim_find)
+    SIM_DIR=$(mktemp -d "${OUTPUT_DIR:-${TMPDIR:-/tmp}}/cloudflare-sim.XXXXXX")
+    SIM_STATE_FILE="$SIM_DIR/state.json"
+    trap sim_stop EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    "$SIM_PYTHON" "$SIM_SCRIPT" --port 0 --lifetime "$SIM_LIFETIME" --state-file "$SIM_STATE_FILE" "$@" \
+        >"$SIM_DIR/simulator.log" 2>&1 &
+    SIM_PID=$!
+    # The state file appears, complete, once the simulator listens.
+    while [ ! -s "$SIM_STATE_FILE" ]; do
+        if ! kill -0 "$SIM_PID" 2>/dev/null || [ "$waited" -ge 100 ]; then
+            echo "setup_simulator: the simulator did not start within 10 s:" >&2
+            cat "$SIM_DIR/simulator.log" >&2
+            return 1
+        fi
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    SIM_URL=$("$SIM_PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["url"])' "$SIM_STATE_FILE")
+    case "$SIM_URL" in
+        http://127.0.0.1:*/client/v4) ;;
+        *) echo "setup_simulator: unexpected simulator URL $SIM_URL" >&2; return 1 ;;
+    esac
+    export SIM_STATE_FILE SIM_URL
+    echo "setup_simulator: $SIM_SCRIPT listening on $SIM_URL (pid $SIM_PID, lifetime ${SIM_LIFETIME}s)"
+}
+
+# Call the simulator's admin API: sim_admin METHOD PATH [JSON]; prints the JSON answer, fails on HTTP errors.
+sim_admin() {
+    "$SIM_PYTHON" "$SIM_SETUP_DIR/files/sim_admin.py" "$SIM_STATE_FILE" "$@"
+}
