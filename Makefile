@@ -57,4 +57,4 @@ demo:
 	@if [ -f hacking/demo.sh ]; then bash hacking/demo.sh; else echo "hacking/demo.sh does not exist yet"; fi
 
 help:
-	@sed -n '2,20s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '1,20s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
