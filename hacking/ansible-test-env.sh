@@ -223,18 +223,30 @@ ensure_get_pip() {
     local cache="$HOME/.ansible/test/cache" tag path
     mkdir -p "$cache"
     # The pip version ansible-test bootstraps, for every Python it supports.
-    for tag in $("$VENV/bin/python" - <<'EOF'
+    local tags
+    tags=$("$VENV/bin/python" - <<'EOF'
+import re
 import types
-from ansible_test._internal import python_requirements as pr
-from ansible_test._internal.constants import SUPPORTED_PYTHON_VERSIONS
 tags = set()
-for version in SUPPORTED_PYTHON_VERSIONS:
-    pip_version = pr.get_venv_packages(types.SimpleNamespace(version=version)).get('pip')
-    if pip_version:
-        tags.add(pip_version.replace('.', '_'))
-print(' '.join(sorted(tags)))
+try:
+    from ansible_test._internal import python_requirements as pr
+    from ansible_test._internal.constants import SUPPORTED_PYTHON_VERSIONS
+    for version in SUPPORTED_PYTHON_VERSIONS:
+        pip_version = pr.get_venv_packages(types.SimpleNamespace(version=version)).get('pip')
+        if pip_version:
+            tags.add(pip_version)
+except Exception:
+    # Fall back to the pip versions written in the source.
+    import importlib.util
+    spec = importlib.util.find_spec('ansible_test')
+    path = spec.submodule_search_locations[0] + '/_internal/python_requirements.py'
+    with open(path, encoding='utf-8') as handle:
+        tags.update(re.findall(r"pip=['\"]([0-9][0-9.]*)['\"]", handle.read()))
+print(' '.join(sorted(tag.replace('.', '_') for tag in tags)))
 EOF
-    ); do
+    )
+    [ -n "$tags" ] || die "could not tell which pip version ansible-test bootstraps"
+    for tag in $tags; do
         path="$cache/get_pip_$tag.py"
         # Keep a real get-pip.py if someone put one there; refresh our own stand-in.
         if [ ! -e "$path" ] || grep -q 'netedge-cloudflare get-pip stand-in' "$path"; then
