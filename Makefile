@@ -15,6 +15,7 @@
 #   LOG_DIR=...                                full logs (default tests/output/harness)
 #   SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=   extra ansible-test arguments,
 #                                              e.g. SANITY_ARGS='--test pep8'
+#   STEP_TIMEOUT=900                           seconds one ansible-test run may take (0: no limit)
 
 SHELL := /bin/bash
 
@@ -26,10 +27,11 @@ LOG_DIR ?= $(CURDIR)/tests/output/harness
 SANITY_ARGS ?=
 UNITS_ARGS ?=
 INTEGRATION_ARGS ?=
+STEP_TIMEOUT ?= 900
 
 HARNESS := PYTHON='$(PYTHON)' ANSIBLE_CORE='$(ANSIBLE_CORE)' CACHE_DIR='$(CACHE_DIR)' \
 	COPY_ROOT='$(COPY_ROOT)' LOG_DIR='$(LOG_DIR)' SANITY_ARGS='$(SANITY_ARGS)' \
-	UNITS_ARGS='$(UNITS_ARGS)' INTEGRATION_ARGS='$(INTEGRATION_ARGS)' \
+	UNITS_ARGS='$(UNITS_ARGS)' INTEGRATION_ARGS='$(INTEGRATION_ARGS)' STEP_TIMEOUT='$(STEP_TIMEOUT)' \
 	bash hacking/ansible-test-env.sh
 
 .DEFAULT_GOAL := test

@@ -19,6 +19,7 @@
 #   LOG_DIR           full logs. Default: tests/output/harness in the source tree.
 #   SANITY_ARGS, UNITS_ARGS, INTEGRATION_ARGS
 #                     extra ansible-test arguments (word-split).
+#   STEP_TIMEOUT      seconds one ansible-test run may take before it is stopped (default 900, 0: no limit).
 #
 # What it does, in order:
 #   1. finds real pythonX.Y interpreters (pyenv versions or PATH) and links them into one folder,
@@ -47,6 +48,7 @@ PYTHON=${PYTHON:-}
 SANITY_ARGS=${SANITY_ARGS:-}
 UNITS_ARGS=${UNITS_ARGS:-}
 INTEGRATION_ARGS=${INTEGRATION_ARGS:-}
+STEP_TIMEOUT=${STEP_TIMEOUT:-900}
 
 # Interpreter versions linked for ansible-test (controller and target ranges of ansible-core 2.17 .. 2.21).
 PYTHON_VERSIONS="3.8 3.9 3.10 3.11 3.12 3.13 3.14"
@@ -309,13 +311,21 @@ show_tail() {
 }
 
 ansible_test() {
-    in_copy "$VENV/bin/ansible-test" "$@" --venv --python "$PY_VERSION" --color no
+    local status=0
+    # timeout signals its whole process group, so nothing the step started is left behind.
+    in_copy timeout --kill-after=30 "$STEP_TIMEOUT" \
+        "$VENV/bin/ansible-test" "$@" --venv --python "$PY_VERSION" --color no || status=$?
+    if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+        printf 'HARNESS: ansible-test %s stopped after STEP_TIMEOUT=%ss\n' "$1" "$STEP_TIMEOUT"
+        STEP_ERRORS+=("ansible-test $1 stopped after STEP_TIMEOUT=${STEP_TIMEOUT}s")
+    fi
+    return "$status"
 }
 
 # ansible-test units runs the modules, module_utils and controller unit tests as separate pytest
 # runs and stops at the first that fails, so each group gets its own run here: a failure in one
 # must not hide the results of the others. The JUnit files go to $LOG_DIR/units-junit.
-UNIT_ERRORS=()
+STEP_ERRORS=()
 
 run_units_group() {
     local name="$1" junit="$COLLECTION_DIR/tests/output/junit" file status=0
@@ -328,8 +338,8 @@ run_units_group() {
         for file in "$junit"/*.xml; do
             mv "$file" "$LOG_DIR/units-junit/$name-${file##*/}"
         done
-    elif [ "$status" -ne 0 ]; then
-        UNIT_ERRORS+=("$name: ansible-test exited $status without writing results")
+    elif [ "$status" -ne 0 ] && [ "$status" -ne 124 ] && [ "$status" -ne 137 ]; then
+        STEP_ERRORS+=("$name: ansible-test exited $status without writing results")
     fi
     if [ "$status" -ne 0 ]; then
         rc=$status
@@ -366,7 +376,7 @@ run_step() {
     rm -rf "$COLLECTION_DIR/tests/output/junit" "$COLLECTION_DIR/tests/output/data" "$LOG_DIR/$step-junit"
     : >"$expected"
     : >"$log"
-    UNIT_ERRORS=()
+    STEP_ERRORS=()
 
     case "$step" in
         sanity)
@@ -402,7 +412,7 @@ run_step() {
         cp -r "$COLLECTION_DIR/tests/output/junit/." "$LOG_DIR/$step-junit/"
     fi
     local errors=() error
-    for error in "${UNIT_ERRORS[@]}"; do
+    for error in "${STEP_ERRORS[@]}"; do
         errors+=(--error "$error")
     done
     "$VENV/bin/python" "$HACKING/summary.py" step "$step" --rc "$rc" --seconds "$(( $(now) - started ))" \
