@@ -199,6 +199,10 @@ class CloudflareClient:
         self.session.headers.update(headers)
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers["Accept"] = "application/json"
+        # Passed with every request: a session-wide False would lose to
+        # REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE from the environment, which
+        # requests merges in per request.
+        self._verify = None if validate_certs else False
         if not validate_certs:
             self.session.verify = False
         # Credentials for a loopback base URL must not be handed to an
@@ -260,7 +264,8 @@ class CloudflareClient:
         self.requests_sent += 1
         try:
             response = self.session.request(method, url, json=json_body, timeout=(min(timeout, CONNECT_TIMEOUT_MAX), timeout),
-                                            stream=True, proxies=self._proxies, allow_redirects=False)
+                                            stream=True, proxies=self._proxies, allow_redirects=False,
+                                            verify=self._verify)
             try:
                 body = self._read_body(response, started + timeout)
             finally:
@@ -301,7 +306,10 @@ def _root_cause(exc):
     reason = exc
     seen = set()
     while True:
-        nxt = getattr(reason, "reason", None) or reason.__cause__ or reason.__context__
+        nxt = getattr(reason, "reason", None)
+        # ssl.SSLError.reason is a string ("CERTIFICATE_VERIFY_FAILED"), not an exception.
+        if not isinstance(nxt, BaseException):
+            nxt = reason.__cause__ or reason.__context__
         if nxt is None or id(nxt) in seen or (nxt.args == () and not str(nxt)):
             break
         seen.add(id(nxt))
