@@ -14,6 +14,7 @@ how to fail. Private to the collection: not a public API.
 import email.utils
 import json
 import random
+import threading
 import time
 
 try:
@@ -262,14 +263,18 @@ class CloudflareClient:
             timeout = max(min(1.0, timeout), min(timeout, deadline - self.clock()))
         started = self.clock()
         self.requests_sent += 1
-        try:
+
+        def exchange():
             response = self.session.request(method, url, json=json_body, timeout=(min(timeout, CONNECT_TIMEOUT_MAX), timeout),
                                             stream=True, proxies=self._proxies, allow_redirects=False,
                                             verify=self._verify)
             try:
-                body = self._read_body(response, started + timeout)
+                return response, self._read_body(response, started + timeout)
             finally:
                 response.close()
+
+        try:
+            response, body = _within(exchange, timeout)
         except requests.exceptions.SSLError as exc:
             raise _transport_error(
                 "TLS verification failed for %s (%s). Set validate_certs=false only for a trusted test "
@@ -279,6 +284,11 @@ class CloudflareClient:
             raise _transport_error("no answer from %s within %g s" % (self.base_url, timeout))
         except requests.exceptions.ConnectionError as exc:
             raise _transport_error("could not connect to %s (%s)" % (self.base_url, _root_cause(exc)))
+        except requests.exceptions.ChunkedEncodingError as exc:
+            # The connection closed before the whole answer arrived (a body
+            # shorter than its Content-Length, a broken chunk): a truncated
+            # answer, worth another try like a reset.
+            raise _transport_error("the answer from %s was cut short (%s)" % (self.base_url, _root_cause(exc)))
         except requests.exceptions.RequestException as exc:
             raise _transport_error("request to %s failed (%s)" % (self.base_url, _root_cause(exc)), transient=False)
         return _unwrap(response, body)
@@ -295,6 +305,34 @@ class CloudflareClient:
             if self.clock() > read_deadline:
                 raise requests.exceptions.Timeout()
         return b"".join(chunks)
+
+
+def _within(func, seconds):
+    """``func()``, or requests' Timeout once ``seconds`` have passed, whatever ``func`` is doing.
+
+    A socket timeout bounds each read, not a whole answer: a server (or proxy)
+    that drips a byte now and then, during the TLS handshake, the headers or
+    the body, keeps every read short and the request alive for ever; so does
+    a name lookup that hangs. The exchange runs in a daemon thread, and the
+    caller stops waiting for it at the deadline. The thread, if still stuck,
+    ends with its socket's own timeout, or with the module's process.
+    """
+    box = {}
+
+    def run():
+        try:
+            box["value"] = func()
+        except BaseException as exc:  # pylint: disable=broad-exception-caught  # re-raised in the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, name="netedge-cloudflare-request", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise requests.exceptions.Timeout("no complete answer within %g s" % seconds)
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def _transport_error(description, transient=True):

@@ -1,0 +1,143 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) netedge.cloudflare contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The documented time bounds, measured on the wall clock against servers that stall.
+
+* One attempt lasts at most ``timeout``, whatever the server does: a socket timeout bounds
+  each read, so these servers keep every read short (a byte every 0.2 s) and would otherwise
+  stretch one request for as long as they like.
+* One request (with its retries) lasts at most
+  ``(max_retries + 1) * (timeout + 10) + max_retries * 60`` seconds (doc fragment ``api``).
+* A waiting task lasts at most ``wait_timeout + timeout`` (doc fragment ``wait``).
+
+Each case has a few seconds of real time; sleeps between retries are real here too, except
+where a fake clock is named.
+"""
+
+import contextlib
+import io
+import json
+import time
+
+import pytest
+
+from ansible.module_utils import basic
+from ansible.module_utils.common.text.converters import to_bytes
+
+from ansible_collections.netedge.cloudflare.plugins.module_utils._client import CloudflareClient, CloudflareError
+from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_list_bulk_operation_info as module
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import ACCOUNT, OPERATION, TOKEN, FakeClock
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.scripted_server import ScriptedServer, http_response
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    @contextlib.contextmanager
+    def patch_module_args(args):
+        old = basic._ANSIBLE_ARGS  # pylint: disable=protected-access
+        basic._ANSIBLE_ARGS = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))  # pylint: disable=protected-access
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = old  # pylint: disable=protected-access
+
+PATH = "/accounts/%s/rules/lists/bulk_operations/%s" % (ACCOUNT, OPERATION)
+RUNNING = json.dumps({"result": {"id": OPERATION, "status": "running"}, "success": True, "errors": [], "messages": []})
+HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(RUNNING)
+# Scheduling slack for a loaded 2-core machine: thread start-up, connection set-up.
+SLACK = 0.75
+
+STALLS = {
+    # Headers one byte at a time: each read is short, the answer never completes in time.
+    "drip-fed headers": [("drip", HEAD, 0.2), RUNNING.encode()],
+    # Headers at once, then the body one byte at a time.
+    "drip-fed body": [HEAD, ("drip", RUNNING.encode(), 0.2)],
+    # Connection accepted, then nothing at all.
+    "silence": [("silent", 30)],
+    # Half of the body, then silence.
+    "half then silence": [HEAD + RUNNING.encode()[:20], ("silent", 30)],
+}
+
+
+@pytest.fixture
+def server():
+    srv = ScriptedServer()
+    yield srv
+    srv.close()
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch):
+    for name in ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY",
+                 "CLOUDFLARE_BASE_URL", "CLOUDFLARE_ACCOUNT_ID"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize("stall", sorted(STALLS))
+def test_one_attempt_ends_within_timeout(server, stall):  # pylint: disable=redefined-outer-name
+    server.answer = STALLS[stall]
+    client = CloudflareClient(server.url, {"Authorization": "Bearer " + TOKEN}, timeout=1, max_retries=0)
+    started = time.monotonic()
+    with pytest.raises(CloudflareError) as info:
+        client.get(PATH)
+    elapsed = time.monotonic() - started
+    client.close()
+    assert str(info.value) == "no answer from %s within 1 s" % server.url
+    assert info.value.transient
+    assert elapsed <= 1 + SLACK, elapsed
+
+
+@pytest.mark.parametrize("stall", ["drip-fed headers", "drip-fed body"])
+def test_retries_of_a_stalled_request_stay_within_the_documented_bound(server, stall):  # pylint: disable=redefined-outer-name
+    server.answer = STALLS[stall]
+    clock = FakeClock()  # the back-off sleeps are counted, not slept
+    timeout, max_retries = 0.5, 2
+    client = CloudflareClient(server.url, {"Authorization": "Bearer " + TOKEN}, timeout=timeout, max_retries=max_retries,
+                              sleep=clock.sleep)
+    started = time.monotonic()
+    with pytest.raises(CloudflareError):
+        client.get(PATH)
+    elapsed = time.monotonic() - started
+    client.close()
+    assert client.requests_sent == max_retries + 1
+    # Measured: each attempt within its timeout; documented: (max_retries+1)*(timeout+10)+max_retries*60.
+    assert elapsed <= (max_retries + 1) * timeout + SLACK, elapsed
+    assert elapsed + sum(clock.sleeps) <= (max_retries + 1) * (timeout + 10) + max_retries * 60
+    assert len(clock.sleeps) == max_retries and all(s <= 8 for s in clock.sleeps)
+
+
+def run_module(args):
+    out = io.StringIO()
+    started = time.monotonic()
+    with patch_module_args(args), contextlib.redirect_stdout(out):
+        with pytest.raises(SystemExit) as info:
+            module.main()
+    return json.loads(out.getvalue()), info.value.code, time.monotonic() - started
+
+
+@pytest.mark.parametrize("stall", ["drip-fed body", "silence", "slow running", "429 storm"])
+def test_a_waiting_task_ends_within_wait_timeout_plus_timeout(server, stall):  # pylint: disable=redefined-outer-name
+    if stall == "slow running":
+        # Every answer comes, but only after 0.8 s of a 1 s timeout.
+        server.answer = [("sleep", 0.8), HEAD + RUNNING.encode()]
+    elif stall == "429 storm":
+        server.answer = http_response(429, json.dumps({"result": None, "success": False, "messages": [],
+                                                       "errors": [{"code": 971, "message": "slow down"}]}),
+                                      {"Retry-After": "1"})
+    else:
+        server.answer = STALLS[stall]
+    wait_timeout, timeout = 2.0, 1.0
+    result, code, elapsed = run_module(dict(account_id=ACCOUNT, operation_id=OPERATION, api_token=TOKEN,
+                                            base_url=server.url, wait=True, wait_timeout=wait_timeout, timeout=timeout,
+                                            max_retries=3))
+    assert code == 1
+    assert elapsed <= wait_timeout + timeout + SLACK, (elapsed, result["msg"])
+    if stall == "slow running":
+        assert result["msg"].startswith("Timed out after 2 seconds waiting for bulk operation %s" % OPERATION)
+        assert result["bulk_operation"]["status"] == "running"
+    elif stall == "429 storm":
+        assert "HTTP 429: slow down (971)" in result["msg"] and "rate limit" in result["msg"]
+    else:
+        assert "no answer from %s within" % server.url in result["msg"]
