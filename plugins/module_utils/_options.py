@@ -108,6 +108,10 @@ def is_loopback_host(host):
 def check_base_url(base_url):
     """https anywhere; plain http only to a loopback host, so secrets never cross a network in clear."""
     shown = base_url if len(base_url) <= 100 else base_url[:100] + "..."
+    # urlsplit drops tabs and newlines that requests keeps: what is checked here must be the
+    # very string requests connects to.
+    if any(char.isspace() or not char.isprintable() for char in base_url):
+        return ["base_url %r must not contain spaces or control characters." % shown]
     try:
         parts = urlsplit(base_url)
         host = parts.hostname or ""
