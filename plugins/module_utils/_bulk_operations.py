@@ -10,11 +10,14 @@ it through ``check_operation``; this is the only place that knows what the
 statuses mean. No AnsibleModule here: the outcome is returned as data.
 """
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._client import CloudflareError
+from ansible_collections.netedge.cloudflare.plugins.module_utils._client import CloudflareError, _excerpt
 from ansible_collections.netedge.cloudflare.plugins.module_utils._waiter import wait_until
 
 TERMINAL_STATUSES = ("completed", "failed")
 KNOWN_STATUSES = ("pending", "running") + TERMINAL_STATUSES
+# The longest part of a failed operation's error text that a failure message quotes
+# (the whole text stays in the returned bulk_operation).
+ERROR_TEXT_CHARS = 1000
 
 
 def operation_path(account_id, operation_id):
@@ -25,7 +28,7 @@ def get_operation(client, account_id, operation_id, deadline=None):
     """The operation as Cloudflare returns it; its shape is checked, its content kept as is."""
     result = client.get(operation_path(account_id, operation_id), deadline=deadline)
     if not isinstance(result, dict) or not isinstance(result.get("status"), str):
-        raise CloudflareError("Cloudflare's answer is not a bulk operation (no status): %.200s" % (result,), status=200)
+        raise CloudflareError("Cloudflare's answer is not a bulk operation (no status): %s" % _excerpt(result), status=200)
     return result
 
 
@@ -111,9 +114,11 @@ def check_operation(client, account_id, operation_id, wait, wait_timeout, wait_s
     if not waited.done:
         outcome.failure = ("Timed out after %s seconds waiting for bulk operation %s to finish; its last status was %r. "
                            "The change may still complete: check again later, or raise wait_timeout."
-                           % (_seconds(wait_timeout), operation_id, operation.get("status")))
+                           % (_seconds(wait_timeout), operation_id, _excerpt(operation.get("status"), 50)))
     elif operation["status"] == "failed":
-        outcome.failure = ("Bulk operation %s failed: %s" % (operation_id, operation.get("error") or "Cloudflare gave no error text"))
+        # Cloudflare's reason is shown as it is, up to a length that keeps the message readable.
+        reason = _excerpt(operation.get("error") or "", ERROR_TEXT_CHARS) or "Cloudflare gave no error text"
+        outcome.failure = "Bulk operation %s failed: %s" % (operation_id, reason)
     return outcome
 
 

@@ -13,6 +13,7 @@ how to fail. Private to the collection: not a public API.
 
 import email.utils
 import json
+import math
 import random
 import threading
 import time
@@ -60,6 +61,12 @@ CONNECT_TIMEOUT_MAX = 10.0
 # How much of an unexpected body an error message may quote.
 EXCERPT_CHARS = 200
 
+# How many of Cloudflare's errors, and how deep an error_chain, a message shows:
+# whatever the answer holds, a failure message stays a few hundred characters.
+MAX_ERRORS_SHOWN = 5
+MAX_CHAIN_DEPTH = 3
+SUMMARY_CHARS = 1000
+
 
 class CloudflareError(Exception):
     """One failure shape for everything that can go wrong talking to Cloudflare.
@@ -85,9 +92,11 @@ class CloudflareError(Exception):
 
     def summary(self):
         """``HTTP 403: Authentication error (10000)`` or the description."""
-        parts = [_format_cf_error(e) for e in self.errors]
+        parts = [_format_cf_error(e) for e in self.errors[:MAX_ERRORS_SHOWN]]
         parts = [p for p in parts if p]
-        text = "; ".join(parts) if parts else self.description
+        if parts and len(self.errors) > MAX_ERRORS_SHOWN:
+            parts.append("and %d more" % (len(self.errors) - MAX_ERRORS_SHOWN))
+        text = _excerpt("; ".join(parts), SUMMARY_CHARS) if parts else self.description
         if self.status is not None:
             return "HTTP %s: %s" % (self.status, text)
         return text
@@ -97,26 +106,38 @@ class CloudflareError(Exception):
         return {"status": self.status, "errors": self.errors, "messages": self.messages}
 
 
-def _format_cf_error(error):
+def _format_cf_error(error, depth=0):
+    """``message (code)``, with its error_chain; every piece is cut short, the chain kept shallow."""
     if not isinstance(error, dict):
         return _excerpt(error)
-    message = str(error.get("message") or "").strip()
+    message = _excerpt(error.get("message") or "")
     code = error.get("code")
+    code = _excerpt(code, 40) if code is not None else None
     chain = error.get("error_chain")
-    if isinstance(chain, list) and chain:
-        message = "%s [%s]" % (message, "; ".join(_format_cf_error(c) for c in chain))
+    if isinstance(chain, list) and chain and depth < MAX_CHAIN_DEPTH:
+        shown = [_format_cf_error(c, depth + 1) for c in chain[:MAX_ERRORS_SHOWN]]
+        if len(chain) > MAX_ERRORS_SHOWN:
+            shown.append("and %d more" % (len(chain) - MAX_ERRORS_SHOWN))
+        message = "%s [%s]" % (message, "; ".join(shown))
     if code is not None:
         return "%s (%s)" % (message, code) if message else "error %s" % code
     return message
 
 
-def _excerpt(body):
+def _excerpt(body, limit=None):
     """A short, printable excerpt of an unexpected body, safe to show."""
+    limit = EXCERPT_CHARS if limit is None else limit
     if isinstance(body, bytes):
-        body = body.decode("utf-8", "replace")
-    text = " ".join(str(body).split())
-    if len(text) > EXCERPT_CHARS:
-        text = text[:EXCERPT_CHARS] + "..."
+        body = body[:limit * 4].decode("utf-8", "replace")
+    elif not isinstance(body, str):
+        try:
+            body = json.dumps(body)
+        except (RecursionError, TypeError, ValueError):
+            body = "(%s)" % type(body).__name__
+    # Look at a bounded prefix only: a huge value costs no more than a small one.
+    text = " ".join(body[:limit * 4].split())
+    if len(text) > limit or len(body) > limit * 4:
+        text = text[:limit] + "..."
     return text
 
 
@@ -142,7 +163,8 @@ def parse_retry_after(headers, now=None):
     if value is not None:
         try:
             seconds = float(value) / 1000.0
-            if seconds >= 0:
+            # "inf" and "nan" parse as floats but are no number of seconds.
+            if math.isfinite(seconds) and seconds >= 0:
                 return seconds
         except ValueError:
             pass
@@ -152,7 +174,7 @@ def parse_retry_after(headers, now=None):
     value = value.strip()
     try:
         seconds = float(value)
-        return seconds if seconds >= 0 else None
+        return seconds if math.isfinite(seconds) and seconds >= 0 else None
     except ValueError:
         pass
     try:
@@ -248,8 +270,8 @@ class CloudflareClient:
             return None
         if err.retry_after is not None:
             if err.retry_after > RETRY_AFTER_MAX:
-                err.description += "; Cloudflare asked to retry after %d s, longer than the %d s this module waits" % (
-                    err.retry_after, RETRY_AFTER_MAX)
+                err.description += "; Cloudflare asked to retry after %s s, longer than the %d s this module waits" % (
+                    ("%d" % err.retry_after) if err.retry_after < 1e9 else "%.3g" % err.retry_after, RETRY_AFTER_MAX)
                 return None
             return err.retry_after
         return backoff_delay(attempt, self.rand)
@@ -368,6 +390,9 @@ def _unwrap(response, body):
     content_type = response.headers.get("Content-Type", "")
     try:
         envelope = json.loads(body.decode("utf-8")) if body else None
+    except RecursionError:
+        raise CloudflareError("Cloudflare answered with JSON nested too deeply to be its response envelope: %s"
+                              % _excerpt(body[:400]), status=status, retry_after=retry_after)
     except (UnicodeDecodeError, ValueError):
         kind = "an HTML page" if "html" in content_type.lower() or body.lstrip()[:1] == b"<" else "a body that is not valid JSON"
         # A 2xx whose JSON does not parse was cut short on the way: worth
@@ -385,8 +410,11 @@ def _unwrap(response, body):
                               messages=messages, retry_after=retry_after)
     if status >= 300:
         raise CloudflareError("unexpected redirect to %s" % _excerpt(response.headers.get("Location", "")), status=status)
+    if status < 200:
+        # An informational status is never a final answer to a GET.
+        raise CloudflareError("unexpected informational answer", status=status)
     if envelope.get("success") is not True:
-        raise CloudflareError("Cloudflare answered success=%s" % json.dumps(envelope.get("success")),
+        raise CloudflareError("Cloudflare answered success=%s" % _excerpt(envelope.get("success"), 40),
                               status=status, errors=errors, messages=messages)
     if envelope.get("result") is None:
         raise CloudflareError("Cloudflare's answer has no result", status=status, errors=errors, messages=messages)
