@@ -218,6 +218,7 @@ class CloudflareClient:
         self.sleep = sleep or time.sleep
         self.rand = rand or random.random
         self.requests_sent = 0
+        self._secrets = _secrets_in(headers)
         self.session = requests.Session()
         self.session.headers.update(headers)
         self.session.headers["User-Agent"] = USER_AGENT
@@ -245,6 +246,16 @@ class CloudflareClient:
         ``deadline`` is a value of ``clock``: no attempt starts, and no
         back-off sleeps, past it. Returns the envelope's ``result``.
         """
+        try:
+            return self._request(method, path, json_body, deadline)
+        except CloudflareError as err:
+            # A server or proxy may echo the request's headers in its answer,
+            # and error texts quote answers: no credential leaves this client
+            # in an error, whatever the caller does with it.
+            _redact(err, self._secrets)
+            raise
+
+    def _request(self, method, path, json_body, deadline):
         method = method.upper()
         attempt = 0
         while True:
@@ -327,6 +338,48 @@ class CloudflareClient:
             if self.clock() > read_deadline:
                 raise requests.exceptions.Timeout()
         return b"".join(chunks)
+
+
+SECRET_HEADERS = ("authorization", "x-auth-key")
+REDACTED = "********"
+
+
+def _secrets_in(headers):
+    """The credential values among request headers, longest first (a token and its ``Bearer`` line)."""
+    secrets = set()
+    for name, value in headers.items():
+        if name.lower() in SECRET_HEADERS and value:
+            secrets.add(value)
+            scheme, _sep, credential = value.partition(" ")
+            if scheme.lower() == "bearer" and credential.strip():
+                secrets.add(credential.strip())
+    return sorted(secrets, key=len, reverse=True)
+
+
+def _scrub(value, secrets):
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, REDACTED)
+        return value
+    if isinstance(value, list):
+        return [_scrub(item, secrets) for item in value]
+    if isinstance(value, dict):
+        return dict((_scrub(k, secrets), _scrub(v, secrets)) for k, v in value.items())
+    return value
+
+
+def _redact(err, secrets):
+    """Replace every credential in ``err``'s texts, in place."""
+    if not secrets:
+        return
+    err.description = _scrub(err.description, secrets)
+    try:
+        err.errors = _scrub(err.errors, secrets)
+        err.messages = _scrub(err.messages, secrets)
+    except RecursionError:
+        # Too deep to walk; only their summary is safe to keep.
+        err.errors, err.messages = [], []
+    err.args = (err.summary(),)
 
 
 def _within(func, seconds):

@@ -10,7 +10,7 @@ build the one client. Private to the collection: not a public API.
 
 from urllib.parse import urlsplit
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib, remove_values
 
 from ansible_collections.netedge.cloudflare.plugins.module_utils import _client
 from ansible_collections.netedge.cloudflare.plugins.module_utils._options import (
@@ -37,6 +37,7 @@ def cloudflare_module(argument_spec, checks=(), wait=False):
         spec.update(WAIT_SPEC)
     spec.update(argument_spec)
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    _mask_warnings(module)
     if not _client.HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=str(_client.REQUESTS_IMPORT_ERROR))
     problems = check_account_id(module.params["account_id"])
@@ -48,6 +49,20 @@ def cloudflare_module(argument_spec, checks=(), wait=False):
     if problems:
         module.fail_json(msg="Invalid options: " + " ".join(problems))
     return module
+
+
+def _mask_warnings(module):
+    """Mask no_log values (the token, the key) in this module's warnings, as in its results.
+
+    Since ansible-core 2.19 a warning is kept as an object that the masking of a module's
+    result does not reach, and a warning may quote what Cloudflare answered.
+    """
+    plain_warn = module.warn
+
+    def warn(warning, *args, **kwargs):
+        return plain_warn(remove_values(warning, module.no_log_values), *args, **kwargs)
+
+    module.warn = warn
 
 
 def client_for(module):
