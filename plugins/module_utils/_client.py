@@ -85,7 +85,16 @@ class CloudflareError(Exception):
         self.errors = list(errors or [])
         self.messages = list(messages or [])
         self.retry_after = retry_after
+        # Why the client stopped here (no retry left, the deadline, a long
+        # Retry-After): shown after Cloudflare's own errors too.
+        self.notes = []
         super().__init__(self.summary())
+
+    def note(self, text):
+        """Add why the client gave up on this error to its description and summary."""
+        self.notes.append(text)
+        self.description += "; " + text
+        self.args = (self.summary(),)
 
     def codes(self):
         return [e.get("code") for e in self.errors if isinstance(e, dict) and e.get("code") is not None]
@@ -96,7 +105,10 @@ class CloudflareError(Exception):
         parts = [p for p in parts if p]
         if parts and len(self.errors) > MAX_ERRORS_SHOWN:
             parts.append("and %d more" % (len(self.errors) - MAX_ERRORS_SHOWN))
-        text = _excerpt("; ".join(parts), SUMMARY_CHARS) if parts else self.description
+        if parts:
+            text = "; ".join([_excerpt("; ".join(parts), SUMMARY_CHARS)] + self.notes)
+        else:
+            text = self.description
         if self.status is not None:
             return "HTTP %s: %s" % (self.status, text)
         return text
@@ -267,7 +279,7 @@ class CloudflareClient:
                 if delay is None:
                     raise
                 if deadline is not None and self.clock() + delay > deadline:
-                    err.description += "; not retried because the wait deadline comes first"
+                    err.note("not retried because the wait deadline comes first")
                     raise
                 self.sleep(delay)
 
@@ -281,8 +293,8 @@ class CloudflareClient:
             return None
         if err.retry_after is not None:
             if err.retry_after > RETRY_AFTER_MAX:
-                err.description += "; Cloudflare asked to retry after %s s, longer than the %d s this module waits" % (
-                    ("%d" % err.retry_after) if err.retry_after < 1e9 else "%.3g" % err.retry_after, RETRY_AFTER_MAX)
+                asked = ("%d" % err.retry_after) if err.retry_after < 1e9 else "%.3g" % err.retry_after
+                err.note("Cloudflare asked to retry after %s s, longer than the %d s this module waits" % (asked, RETRY_AFTER_MAX))
                 return None
             return err.retry_after
         return backoff_delay(attempt, self.rand)
@@ -373,6 +385,7 @@ def _redact(err, secrets):
     if not secrets:
         return
     err.description = _scrub(err.description, secrets)
+    err.notes = _scrub(err.notes, secrets)
     try:
         err.errors = _scrub(err.errors, secrets)
         err.messages = _scrub(err.messages, secrets)

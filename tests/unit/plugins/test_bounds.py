@@ -138,6 +138,20 @@ def test_a_waiting_task_ends_within_wait_timeout_plus_timeout(server, stall):  #
         assert result["msg"].startswith("Timed out after 2 seconds waiting for bulk operation %s" % OPERATION)
         assert result["bulk_operation"]["status"] == "running"
     elif stall == "429 storm":
-        assert "HTTP 429: slow down (971)" in result["msg"] and "rate limit" in result["msg"]
+        assert "HTTP 429: slow down (971); not retried because the wait deadline comes first." in result["msg"]
+        assert "rate limit" in result["msg"]
     else:
         assert "no answer from %s within" % server.url in result["msg"]
+
+
+def test_a_retry_after_longer_than_60_s_fails_at_once_and_says_so(server):  # pylint: disable=redefined-outer-name
+    server.answer = http_response(429, json.dumps({"result": None, "success": False, "messages": [],
+                                                   "errors": [{"code": 971, "message": "slow down"}]}),
+                                  {"Retry-After": "299"})
+    result, code, elapsed = run_module(dict(account_id=ACCOUNT, operation_id=OPERATION, api_token=TOKEN,
+                                            base_url=server.url, wait=True, wait_timeout=600, timeout=1))
+    assert code == 1
+    assert elapsed <= 1 + SLACK
+    assert ("HTTP 429: slow down (971); Cloudflare asked to retry after 299 s, longer than the 60 s this module waits."
+            in result["msg"]), result["msg"]
+    assert server.connections == 1
