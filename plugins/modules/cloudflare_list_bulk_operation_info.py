@@ -18,7 +18,7 @@ description:
     V(failed) or did not finish within O(wait_timeout).
   - A status this collection does not know (should Cloudflare add one) is treated as not finished, with a warning.
 author:
-  - netedge.cloudflare maintainers
+  - netedge.cloudflare maintainers (@netedge)
 requirements:
   - requests >= 2.25.0
 extends_documentation_fragment:
