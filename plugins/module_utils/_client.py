@@ -460,11 +460,12 @@ def _unwrap(response, body):
         raise CloudflareError("Cloudflare answered with JSON nested too deeply to be its response envelope: %s"
                               % _excerpt(body[:400]), status=status, retry_after=retry_after)
     except (UnicodeDecodeError, ValueError):
-        kind = "an HTML page" if "html" in content_type.lower() or body.lstrip()[:1] == b"<" else "a body that is not valid JSON"
+        html = "html" in content_type.lower() or body.lstrip()[:1] == b"<"
+        what = "an HTML page instead of JSON" if html else "a body that is not valid JSON"
         # A 2xx whose JSON does not parse was cut short on the way: worth
         # another try. Error statuses are judged by their status instead.
         raise CloudflareError(
-            "Cloudflare answered with %s instead of JSON: %s" % (kind, _excerpt(body[:400]) or "(empty)"),
+            "Cloudflare answered with %s: %s" % (what, _excerpt(body[:400]) or "(empty)"),
             status=status, retry_after=retry_after, transient=status < 300)
     if not isinstance(envelope, dict):
         raise CloudflareError("Cloudflare answered with JSON that is not its response envelope: %s" % _excerpt(body[:400]),
