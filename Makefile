@@ -1,7 +1,9 @@
 # Test harness for the netedge.cloudflare collection (ansible-test without Docker).
 #
-#   make test          sanity + units + integration; last line: "N passed, M failed"
-#   make sanity | units | integration
+#   make test          sanity + units + integration + ecosystem on the newest ansible-core, then units +
+#                      integration on the oldest supported one; last line: "N passed, M failed"
+#   make sanity | units | integration | ecosystem
+#   make docs          build the HTML docs site into build/docs (antsibull-docs + Sphinx)
 #   make venv          build (or reuse) the controller venv and print its path
 #   make clean         remove the cached venvs, the working copy and the logs
 #   make demo          run hacking/demo.sh
@@ -16,6 +18,7 @@
 #   SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=   extra ansible-test arguments,
 #                                              e.g. SANITY_ARGS='--test pep8'
 #   STEP_TIMEOUT=900                           seconds one ansible-test run may take (0: no limit)
+#   OLDEST_PYTHON=python3.12 OLDEST_CORE=...   the support-matrix run of make test; MATRIX=0 skips it
 
 SHELL := /bin/bash
 
@@ -29,16 +32,27 @@ UNITS_ARGS ?=
 INTEGRATION_ARGS ?=
 STEP_TIMEOUT ?= 900
 
-HARNESS := PYTHON='$(PYTHON)' ANSIBLE_CORE='$(ANSIBLE_CORE)' CACHE_DIR='$(CACHE_DIR)' \
-	COPY_ROOT='$(COPY_ROOT)' LOG_DIR='$(LOG_DIR)' SANITY_ARGS='$(SANITY_ARGS)' \
-	UNITS_ARGS='$(UNITS_ARGS)' INTEGRATION_ARGS='$(INTEGRATION_ARGS)' STEP_TIMEOUT='$(STEP_TIMEOUT)' \
-	bash hacking/ansible-test-env.sh
+# The oldest ansible-core that meta/runtime.yml allows (>=2.17.0) and that installs here; make test
+# runs the unit and integration tests on it too. MATRIX=0 skips that run.
+OLDEST_PYTHON ?= python3.12
+OLDEST_CORE ?= ansible-core>=2.17,<2.18
+MATRIX ?= 1
+
+HARNESS_ENV := CACHE_DIR='$(CACHE_DIR)' COPY_ROOT='$(COPY_ROOT)' LOG_DIR='$(LOG_DIR)' SANITY_ARGS='$(SANITY_ARGS)' \
+	UNITS_ARGS='$(UNITS_ARGS)' INTEGRATION_ARGS='$(INTEGRATION_ARGS)' STEP_TIMEOUT='$(STEP_TIMEOUT)'
+HARNESS := PYTHON='$(PYTHON)' ANSIBLE_CORE='$(ANSIBLE_CORE)' $(HARNESS_ENV) bash hacking/ansible-test-env.sh
+HARNESS_OLDEST := PYTHON='$(OLDEST_PYTHON)' ANSIBLE_CORE='$(OLDEST_CORE)' $(HARNESS_ENV) \
+	RESULTS_MODE=append STEP_LABEL_SUFFIX=' (oldest)' PRINT_TOTAL=0 bash hacking/ansible-test-env.sh
 
 .DEFAULT_GOAL := test
-.PHONY: test sanity units integration venv clean demo help
+.PHONY: test sanity units integration ecosystem docs venv clean demo help
 
 test:
-	@$(HARNESS) sanity units integration
+	@status=0; \
+	PRINT_TOTAL=0 $(HARNESS) sanity units integration ecosystem || status=1; \
+	if [ '$(MATRIX)' = 1 ]; then $(HARNESS_OLDEST) units integration || status=1; fi; \
+	python3 hacking/summary.py total --results '$(LOG_DIR)/results.jsonl' || status=1; \
+	exit $$status
 
 sanity:
 	@$(HARNESS) sanity
@@ -52,11 +66,18 @@ integration:
 venv:
 	@$(HARNESS) venv
 
+ecosystem:
+	@$(HARNESS) ecosystem
+
+docs:
+	@ECOSYSTEM_ONLY=docs_site $(HARNESS) ecosystem
+	@echo "docs site: $(CURDIR)/build/docs/build/html/index.html"
+
 clean:
 	@$(HARNESS) clean
 
 demo:
-	@if [ -f hacking/demo.sh ]; then bash hacking/demo.sh; else echo "hacking/demo.sh does not exist yet"; fi
+	@bash hacking/demo.sh
 
 help:
 	@sed -n '1,20s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))

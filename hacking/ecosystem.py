@@ -257,13 +257,14 @@ def main():
     parser.add_argument("--docs-dest", help="where the docs site is built (default: WORK/docs)")
     parser.add_argument("--results", help="JSON lines file for hacking/summary.py")
     parser.add_argument("--only", nargs="*", choices=ORDER)
+    parser.add_argument("--label", default="ecosystem", help="name of the step in the results")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     with open(os.path.join(args.work, "galaxy-importer.cfg"), "w", encoding="utf-8") as handle:
         # The importer's own ansible-test run needs a container engine; everything else runs.
         handle.write("[galaxy-importer]\nrun_ansible_test = False\nrun_ansible_lint = True\nrun_ansible_doc = True\n")
     checks = Checks(args.work, args.docs_dest or os.path.join(args.work, "docs"))
-    result = {"step": "ecosystem", "passed": [], "failed": [], "skipped": []}
+    result = {"step": args.label, "passed": [], "failed": [], "skipped": []}
     started = time.monotonic()
     for name in args.only or ORDER:
         began = time.monotonic()
@@ -276,7 +277,7 @@ def main():
             print("    FAILED %-22s %5.1fs" % (name, time.monotonic() - began))
             print("\n".join("      | " + line for line in str(err).splitlines()))
     seconds = int(time.monotonic() - started)
-    print("    ecosystem: %d passed, %d failed in %ds" % (len(result["passed"]), len(result["failed"]), seconds))
+    print("    %s: %d passed, %d failed in %ds" % (args.label, len(result["passed"]), len(result["failed"]), seconds))
     if args.results:
         with open(args.results, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(dict(result, seconds=seconds, rc=0)) + "\n")

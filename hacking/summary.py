@@ -134,6 +134,8 @@ def print_step(result, seconds):
 def cmd_step(args):
     """Count one step, print it and append it to the results file."""
     result = COUNTERS[args.step](args)
+    if args.label:
+        result['step'] = args.label
 
     if args.rc != 0 and not result['failed']:
         result['failed'].append('%s (ansible-test exited %d)' % (args.step, args.rc))
@@ -153,8 +155,8 @@ def cmd_step(args):
 
 def cmd_fail(args):
     """Record a step that could not run at all as one failed check."""
-    result = new_result(args.step)
-    result['failed'].append('%s (%s)' % (args.step, args.error or 'could not run'))
+    result = new_result(args.label or args.step)
+    result['failed'].append('%s (%s)' % (args.label or args.step, args.error or 'could not run'))
     print_step(result, None)
     if args.results:
         with open(args.results, 'a', encoding='utf-8') as handle:
@@ -178,7 +180,7 @@ def cmd_total(args):
     for record in records:
         seconds = record.get('seconds')
         timing = ' (%ds)' % seconds if seconds is not None else ''
-        print('    %-12s %4d passed, %4d failed, %4d skipped%s' % (
+        print('    %-20s %4d passed, %4d failed, %4d skipped%s' % (
             record['step'], len(record['passed']), len(record['failed']), len(record['skipped']), timing))
     if not records:
         print('    no step ran')
@@ -202,12 +204,14 @@ def main():
     step.add_argument('--expected', help='file with the names of the tests or targets that should have run')
     step.add_argument('--error', action='append', help='add one failed check with this reason (repeatable)')
     step.add_argument('--results', help='JSON lines file to append to')
+    step.add_argument('--label', help='name shown for the step (default: the step)')
     step.set_defaults(func=cmd_step)
 
     fail = sub.add_parser('fail', help='record a step that could not run')
     fail.add_argument('step')
     fail.add_argument('--error')
     fail.add_argument('--results')
+    fail.add_argument('--label')
     fail.set_defaults(func=cmd_fail)
 
     total = sub.add_parser('total', help='add up all steps')
