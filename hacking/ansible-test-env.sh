@@ -416,7 +416,7 @@ run_ecosystem() {
         show_tail "$log"
         return
     fi
-    in_copy env PATH="$TOOLS/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$COPY_ROOT" \
+    in_copy env PATH="$TOOLS/bin:$(clean_path)" ANSIBLE_COLLECTIONS_PATH="$COPY_ROOT" \
         timeout --kill-after=30 "$STEP_TIMEOUT" "$TOOLS/bin/python" hacking/ecosystem.py \
         --work "$CACHE_DIR/ecosystem" --docs-dest "$DOCS_DEST" --results "$RESULTS" \
         --label "ecosystem$STEP_LABEL_SUFFIX" ${ECOSYSTEM_ONLY:+--only $ECOSYSTEM_ONLY} 2>&1 | tee -a "$log" | grep -E '^    ' || true
