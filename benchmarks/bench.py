@@ -51,7 +51,8 @@ DOC_END = "<!-- bench:end -->"
 
 MODULE = "netedge.cloudflare.cloudflare_list_bulk_operation_info"
 SIDES = ("module", "uri")
-SIDE_NAMES = {"module": "module", "uri": "uri + until"}
+# "module_ws" is the module with another wait_sleep (--module-wait-sleep), measured only when asked.
+PLAYBOOK_SIDE = {"module": "module", "uri": "uri", "module_ws": "module"}
 
 # Targets (docs/performance.md says where they come from).
 WAIT_CPU_RATIO = 0.5
@@ -292,13 +293,13 @@ class Bench:  # pylint: disable=too-many-instance-attributes
     def playbook(self, name):
         return [os.path.join(self.bindir, "ansible-playbook"), os.path.join(PLAYBOOKS, name), "-e", "@" + self.vars_file]
 
-    def run_playbook(self, label, name, durations, timeout, **extra_env):
+    def run_playbook(self, label, name, durations, timeout, extra_vars=(), **extra_env):
         """Run a playbook whose "Wait" task gets operations of ``durations`` seconds; add what the callback saw."""
         times_file = os.path.join(self.work, "times.json")
         if os.path.exists(times_file):
             os.remove(times_file)
         self.sim.reset_counters()
-        result = self.run(label, self.playbook(name), timeout,
+        result = self.run(label, self.playbook(name) + list(extra_vars), timeout,
                           BENCH_ADMIN_URL=self.sim.state["admin_url"], BENCH_OP_FILE=self.op_file,
                           BENCH_TIMES_FILE=times_file, BENCH_DURATIONS=",".join("%g" % d for d in durations), **extra_env)
         counters = self.sim.counters()
@@ -319,8 +320,26 @@ class Bench:  # pylint: disable=too-many-instance-attributes
         return result
 
     @staticmethod
-    def order(index):
-        return SIDES if index % 2 == 0 else tuple(reversed(SIDES))
+    def order(index, sides=SIDES):
+        """The sides in turn: each run starts with the next one, so none always runs first."""
+        shift = index % len(sides)
+        return tuple(sides[shift:] + sides[:shift])
+
+    def wait_sides(self):
+        return SIDES + (("module_ws",) if self.args.module_wait_sleep else ())
+
+    def side_vars(self, side):
+        return ["-e", "bench_wait_sleep=%g" % self.args.module_wait_sleep] if side == "module_ws" else []
+
+    def progress(self, index, records, with_lag=True):
+        parts = []
+        for side in self.wait_sides():
+            run = records[side][-1]
+            text = "%s %.2f s %s req" % (side, run["wall"], run["requests"])
+            if with_lag:
+                text += " lag %.2f s" % run["lag"]
+            parts.append(text)
+        say("   run %d/%d: %s" % (index + 1, self.args.runs, " | ".join(parts)))
 
     # -- scenarios -----------------------------------------------------------------------------
 
@@ -393,15 +412,13 @@ class Bench:  # pylint: disable=too-many-instance-attributes
     def scenario_wait(self, duration):
         runs = self.args.runs
         say("== wait on an operation of %g s: %d runs each, alternating" % (duration, runs))
-        records = {side: [] for side in SIDES}
+        records = {side: [] for side in self.wait_sides()}
         timeout = 120 + 3 * duration
         for index in range(runs):
-            for side in self.order(index):
-                records[side].append(self.run_playbook("wait%g-%s-%d" % (duration, side, index), "wait_%s.yml" % side,
-                                                       [duration], timeout))
-            say("   run %d/%d: module %.2f s %s req lag %.2f s | uri %.2f s %s req lag %.2f s" % (
-                index + 1, runs, records["module"][-1]["wall"], records["module"][-1]["requests"], records["module"][-1]["lag"],
-                records["uri"][-1]["wall"], records["uri"][-1]["requests"], records["uri"][-1]["lag"]))
+            for side in self.order(index, self.wait_sides()):
+                records[side].append(self.run_playbook("wait%g-%s-%d" % (duration, side, index), "wait_%s.yml" % PLAYBOOK_SIDE[side],
+                                                       [duration], timeout, self.side_vars(side)))
+            self.progress(index, records)
         summary = self.summarize_waits(records)
         self.results["scenarios"]["wait_%g" % duration] = {"duration": duration, "runs": records, "summary": summary}
         self.check_wait_targets("wait T=%g s" % duration, summary, records, expected_connections=1)
@@ -413,14 +430,12 @@ class Bench:  # pylint: disable=too-many-instance-attributes
     def scenario_loop(self):
         runs, count, duration = self.args.runs, self.args.loop_ops, self.args.loop_duration
         say("== loop over %d operations of %g s each (queued, so they end one after another): %d runs each" % (count, duration, runs))
-        records = {side: [] for side in SIDES}
+        records = {side: [] for side in self.wait_sides()}
         for index in range(runs):
-            for side in self.order(index):
-                records[side].append(self.run_playbook("loop-%s-%d" % (side, index), "loop_%s.yml" % side,
-                                                       [duration] * count, 300 + 3 * count * duration))
-            say("   run %d/%d: module %.2f s %s req | uri %.2f s %s req" % (
-                index + 1, runs, records["module"][-1]["wall"], records["module"][-1]["requests"],
-                records["uri"][-1]["wall"], records["uri"][-1]["requests"]))
+            for side in self.order(index, self.wait_sides()):
+                records[side].append(self.run_playbook("loop-%s-%d" % (side, index), "loop_%s.yml" % PLAYBOOK_SIDE[side],
+                                                       [duration] * count, 300 + 3 * count * duration, self.side_vars(side)))
+            self.progress(index, records, with_lag=False)
         summary = self.summarize_waits(records)
         self.results["scenarios"]["loop"] = {"operations": count, "duration": duration, "runs": records, "summary": summary}
         self.check_wait_targets("loop of %d" % count, summary, records, expected_connections=count)
@@ -428,15 +443,11 @@ class Bench:  # pylint: disable=too-many-instance-attributes
     def summarize_waits(self, records):
         floor = self.results["scenarios"].get("floor", {}).get("summary", {})
         summary = {}
-        for side in SIDES:
-            rows = records[side]
+        for side, rows in records.items():
             summary[side] = {
                 "wall": median(r["wall"] for r in rows),
                 "cpu": median(r["cpu"] for r in rows),
                 "cpu_above_floor": median(r["cpu"] - floor["cpu"] for r in rows) if floor else None,
-                # What is left once ansible-core's own cost of a task that waits this long is taken off.
-                "cpu_polling": median(r["cpu"] - floor["cpu"] - floor["idle_cpu_per_second"] * r["task_seconds"]
-                                      for r in rows) if floor else None,
                 "tree_rss_mb": median(r["tree_rss_mb"] for r in rows),
                 "requests": median(r["requests"] for r in rows),
                 "connections": median(r["connections"] for r in rows),
@@ -579,31 +590,32 @@ def load_next_pause():
 
 
 def schedule_polls(pause, horizon):
-    """Poll times (seconds after the first poll) up to and including the first past ``horizon``."""
+    """Poll times (seconds after the first poll) up to and including the first at or past ``horizon``."""
     times = [0.0]
     while times[-1] < horizon:
         times.append(times[-1] + pause(times[-1]))
     return times
 
 
-def model_schedules(uri_spacing, offset, durations):
-    """For each schedule and T: polls until an operation started ``offset`` s before the first poll is seen, and the lag."""
+def model_schedules(uri_spacing, durations):
+    """For each schedule and T: the polls that see an operation ending T s after the first poll, and the
+    longest lag an operation ending about then can have (the gap between the two polls around T)."""
     next_pause = load_next_pause()
     schedules = [
-        ("module now: clamp(t/4, 0.5, 5)", lambda t: next_pause(t, 5.0)),
+        ("module now: clamp(t/4, 0.5, wait_sleep=5)", lambda t: next_pause(t, 5.0)),
         ("floor 1 s: clamp(t/4, 1, 5)", lambda t: min(5.0, max(1.0, 0.25 * t))),
-        ("floor 1 s, cap 2.5 s: clamp(t/4, 1, 2.5)", lambda t: min(2.5, max(1.0, 0.25 * t))),
+        ("wait_sleep: 2.5, i.e. clamp(t/4, 0.5, 2.5)", lambda t: next_pause(t, 2.5)),
+        ("cap 2.5 s for the first 60 s, then 5 s", lambda t: next_pause(t, 2.5 if t < 60 else 5.0)),
         ("uri + until, measured spacing %.2f s" % uri_spacing, lambda t: uri_spacing),
     ]
     rows = []
     for name, pause in schedules:
         row = {"schedule": name, "cells": []}
         for duration in durations:
-            end = duration - offset  # when the operation ends, in the waiter's time
-            times = schedule_polls(pause, max(end, 0.0))
-            seen = next(t for t in times if t >= end)
-            row["cells"].append({"duration": duration, "polls": times.index(seen) + 1, "lag": seen - end,
-                                 "bound": lag_bound(duration)})
+            times = schedule_polls(pause, duration)
+            index = next(i for i, t in enumerate(times) if t >= duration)
+            gap = times[index] - times[index - 1] if index else 0.0
+            row["cells"].append({"duration": duration, "polls": index + 1, "worst_lag": gap, "bound": lag_bound(duration)})
         rows.append(row)
     return rows
 
@@ -643,6 +655,28 @@ def machine_info(python):
     return info
 
 
+def wait_rows(scenario, key, side):
+    """(metric, module side, uri, side / uri) rows of one wait scenario; ``side`` is "module" or "module_ws"."""
+    m, u = scenario["summary"][side], scenario["summary"]["uri"]
+    rows = [
+        ("wall (s)", fmt(m["wall"]), fmt(u["wall"]), fmt_ratio(m["wall"], u["wall"], 3)),
+        ("controller CPU, all processes (s)", fmt(m["cpu"]), fmt(u["cpu"]), fmt_ratio(m["cpu"], u["cpu"])),
+    ]
+    if m["cpu_above_floor"] is not None:
+        rows.append(("CPU above the floor (s)", fmt(m["cpu_above_floor"]), fmt(u["cpu_above_floor"]),
+                     fmt_ratio(m["cpu_above_floor"], u["cpu_above_floor"])))
+    rows += [
+        ("requests", fmt(m["requests"]), fmt(u["requests"]), fmt_ratio(m["requests"], u["requests"])),
+        ("TCP connections", fmt(m["connections"]), fmt(u["connections"]), ""),
+    ]
+    if key != "loop":
+        rows.append(("lag (s), median (worst)", "%s (%s)" % (fmt(m["lag"]), fmt(m["lag_max"])),
+                     "%s (%s)" % (fmt(u["lag"]), fmt(u["lag_max"])), "bound %s" % fmt(lag_bound(scenario["duration"]))))
+    else:
+        rows.append(("lag after the last operation (s), median", fmt(m["lag"]), fmt(u["lag"]), ""))
+    return rows
+
+
 def markdown(results):  # pylint: disable=too-many-locals,too-many-statements
     out = []
     meta = results["meta"]
@@ -675,7 +709,8 @@ def markdown(results):  # pylint: disable=too-many-locals,too-many-statements
         out.append("| requests / TCP connections | %s / %s | %s / %s | |" % (
             fmt(m["requests"]), fmt(m["connections"]), fmt(u["requests"]), fmt(u["connections"])))
         out.append("")
-    wait_keys = [k for k in scenarios if k.startswith("wait_")] + (["loop"] if "loop" in scenarios else [])
+    wait_keys = sorted((k for k in scenarios if k.startswith("wait_")), key=lambda k: scenarios[k]["duration"])
+    wait_keys += ["loop"] if "loop" in scenarios else []
     if wait_keys:
         floor = scenarios.get("floor", {}).get("summary")
         out.append("**Waiting** (one `ansible-playbook` run per wait; medians; lag = task end minus operation end)")
@@ -685,34 +720,25 @@ def markdown(results):  # pylint: disable=too-many-locals,too-many-statements
                        "waits (`ansible.builtin.pause`), ansible-core itself uses %s CPU-s per second." % (
                            fmt(floor["wall"]), fmt(floor["cpu"]), fmt(floor["idle_cpu_per_second"], 3)))
         out.append("")
-        out.append("| wait | metric | module | uri + until | module / uri |")
-        out.append("| --- | --- | ---: | ---: | ---: |")
+        extra = any("module_ws" in scenarios[k]["summary"] for k in wait_keys)
+        if extra:
+            extra_name = "module, wait_sleep %g" % results["meta"]["module_wait_sleep"]
+            out.append("| wait | metric | module | uri + until | module / uri | %s | it / uri |" % extra_name)
+            out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+        else:
+            out.append("| wait | metric | module | uri + until | module / uri |")
+            out.append("| --- | --- | ---: | ---: | ---: |")
         for key in wait_keys:
             scenario = scenarios[key]
-            s = scenario["summary"]
-            m, u = s["module"], s["uri"]
             label = ("T = %g s" % scenario["duration"]) if key != "loop" else "loop: %d ops of %g s" % (
                 scenario["operations"], scenario["duration"])
-            rows = [
-                ("wall (s)", fmt(m["wall"]), fmt(u["wall"]), fmt_ratio(m["wall"], u["wall"], 3)),
-                ("controller CPU, all processes (s)", fmt(m["cpu"]), fmt(u["cpu"]), fmt_ratio(m["cpu"], u["cpu"])),
-            ]
-            if m["cpu_above_floor"] is not None:
-                rows.append(("CPU above the floor (s)", fmt(m["cpu_above_floor"]), fmt(u["cpu_above_floor"]),
-                             fmt_ratio(m["cpu_above_floor"], u["cpu_above_floor"])))
-                rows.append(("CPU above the floor and ansible-core's idle cost (s)", fmt(m["cpu_polling"]),
-                             fmt(u["cpu_polling"]), fmt_ratio(m["cpu_polling"], u["cpu_polling"])))
-            rows += [
-                ("requests", fmt(m["requests"]), fmt(u["requests"]), fmt_ratio(m["requests"], u["requests"])),
-                ("TCP connections", fmt(m["connections"]), fmt(u["connections"]), ""),
-            ]
-            if key != "loop":
-                rows.append(("lag (s), median (worst)", "%s (%s)" % (fmt(m["lag"]), fmt(m["lag_max"])),
-                             "%s (%s)" % (fmt(u["lag"]), fmt(u["lag_max"])), "bound %s" % fmt(lag_bound(scenario["duration"]))))
-            else:
-                rows.append(("lag after the last operation (s), median", fmt(m["lag"]), fmt(u["lag"]), ""))
+            rows = wait_rows(scenario, key, "module")
+            extra_rows = wait_rows(scenario, key, "module_ws") if extra else None
             for index, row in enumerate(rows):
-                out.append("| %s | %s | %s | %s | %s |" % ((label if index == 0 else "",) + row))
+                cells = [label if index == 0 else ""] + list(row)
+                if extra_rows:
+                    cells += [extra_rows[index][1], extra_rows[index][3]]
+                out.append("| %s |" % " | ".join(cells))
         out.append("")
     if "imports" in scenarios:
         s = scenarios["imports"]["summary"]
@@ -741,15 +767,15 @@ def markdown(results):  # pylint: disable=too-many-locals,too-many-statements
         out.append("")
     if "model" in results:
         model = results["model"]
-        out.append("**Poll schedules, modelled** (first poll %.2f s after the operation started, as measured; "
-                   "polls to see it end / lag after it ended)" % model["offset"])
+        out.append("**Poll schedules, modelled** (an operation ending T s after the first poll: polls until one sees it "
+                   "ended / the longest the wait can lag for an operation ending about then; uri's spacing as measured)")
         out.append("")
         durations = [c["duration"] for c in model["rows"][0]["cells"]]
         out.append("| schedule | " + " | ".join("T = %g s" % d for d in durations) + " |")
         out.append("| --- | " + " | ".join("---:" for _d in durations) + " |")
         for row in model["rows"]:
             out.append("| %s | %s |" % (row["schedule"], " | ".join(
-                "%d / %.2f s%s" % (c["polls"], c["lag"], "" if c["lag"] <= c["bound"] else " (over %.2f)" % c["bound"])
+                "%d / %.2f s%s" % (c["polls"], c["worst_lag"], "" if c["worst_lag"] <= c["bound"] else " (> %.2f)" % c["bound"])
                 for c in row["cells"])))
         out.append("")
     out.append("**Targets**")
@@ -785,6 +811,8 @@ def parse_args(argv):
                         help="operations in the loop scenario (default 20)")
     parser.add_argument("--loop-duration", type=float, default=float(os.environ.get("BENCH_LOOP_DURATION", "1")),
                         help="seconds each operation of the loop runs (default 1)")
+    parser.add_argument("--module-wait-sleep", type=float, default=None, metavar="SECONDS",
+                        help="also measure the module with this wait_sleep in the wait and loop scenarios (a third side)")
     parser.add_argument("--import-runs", type=int, default=7, help="runs of the importtime measurement (default 7)")
     parser.add_argument("--scenarios", default=os.environ.get("BENCH_SCENARIOS", "status,wait,loop,imports"),
                         help="which scenarios, comma-separated (default status,wait,loop,imports)")
@@ -841,8 +869,11 @@ def main(argv=None):  # pylint: disable=too-many-locals
         results["model"] = build_model(waits_done, sorted(set(waits + [2.0, 10.0, 60.0, 300.0])))
     results["meta"] = {
         "started": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "options": "--runs %d --waits %s --loop-ops %d --loop-duration %g" % (args.runs, args.waits, args.loop_ops, args.loop_duration),
+        "options": "--runs %d --waits %s --loop-ops %d --loop-duration %g%s" % (
+            args.runs, args.waits, args.loop_ops, args.loop_duration,
+            " --module-wait-sleep %g" % args.module_wait_sleep if args.module_wait_sleep else ""),
         "runs": args.runs, "seconds": time.monotonic() - started, "machine": machine,
+        "module_wait_sleep": args.module_wait_sleep,
         "load_before": load_before, "load_after": " ".join("%.2f" % v for v in os.getloadavg()),
     }
     text = markdown(results)
@@ -865,8 +896,8 @@ def main(argv=None):  # pylint: disable=too-many-locals
 
 
 def build_model(waits_done, durations):
-    """The schedule model, fed with what was measured: uri's real poll spacing, the module's start offset."""
-    spacings, offsets = [], []
+    """The schedule model, fed with uri's poll spacing as measured: one module run plus ``delay``."""
+    spacings = []
     for scenario in waits_done:
         for run in scenario["runs"]["uri"]:
             attempts = run["polls"] or 1
@@ -874,14 +905,8 @@ def build_model(waits_done, durations):
                 # attempts x (one module run) + (attempts - 1) x delay = the task's duration
                 per_run = (run["task_seconds"] - (attempts - 1) * URI_DELAY) / attempts
                 spacings.append(per_run + URI_DELAY)
-        for run in scenario["runs"]["module"]:
-            # The module's first poll comes this long after the operation started (the task started),
-            # from its own elapsed: task duration = offset + elapsed + exit.
-            if run.get("polls"):
-                offsets.append(run["task_seconds"] - (run.get("elapsed") or 0.0))
     spacing = median(spacings) or 1.5
-    offset = median(offsets) or 0.5
-    return {"uri_spacing": spacing, "offset": offset, "rows": model_schedules(spacing, offset, durations)}
+    return {"uri_spacing": spacing, "rows": model_schedules(spacing, durations)}
 
 
 if __name__ == "__main__":
