@@ -81,3 +81,6 @@ demo:
 
 help:
 	@sed -n '1,20s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+
+bench:  # by hand only, never part of test: module vs uri + until (docs/performance.md); BENCH_ARGS=--runs 7 ...
+	@bash benchmarks/run.sh $(BENCH_ARGS)
