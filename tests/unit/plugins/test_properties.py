@@ -204,9 +204,14 @@ def mostly(usual, *unusual):
     return st.integers(0, 9).flatmap(lambda n: st.just(usual) if n < 7 else st.sampled_from(unusual))
 
 
+def assemble_url(scheme, userinfo, host, port, path, noise, where):
+    """A URL from its parts, with one piece of noise inserted at ``where``."""
+    url = scheme + userinfo + host + port + path
+    return url[:where] + noise + url[where:]
+
+
 url_like = st.builds(
-    lambda scheme, userinfo, host, port, path, noise, where: (lambda u: u[:where] + noise + u[where:])(
-        "%s%s%s%s%s" % (scheme, userinfo, host, port, path)),
+    assemble_url,
     st.one_of(st.sampled_from(["http://", "https://"]),
               st.sampled_from(["HTTP://", "hTTps://", "ftp://", "http:/", "http:\\\\", "//", "", "javascript:", " http://"])),
     mostly("", "user@", "user:pass@", ":@", "@"),
