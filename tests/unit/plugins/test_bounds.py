@@ -78,15 +78,15 @@ def clean_env(monkeypatch):
 @pytest.mark.parametrize("stall", sorted(STALLS))
 def test_one_attempt_ends_within_timeout(server, stall):  # pylint: disable=redefined-outer-name
     server.answer = STALLS[stall]
-    client = CloudflareClient(server.url, {"Authorization": "Bearer " + TOKEN}, timeout=1, max_retries=0)
+    client = CloudflareClient(server.url, {"Authorization": "Bearer " + TOKEN}, timeout=0.5, max_retries=0)
     started = time.monotonic()
     with pytest.raises(CloudflareError) as info:
         client.get(PATH)
     elapsed = time.monotonic() - started
     client.close()
-    assert str(info.value) == "no answer from %s within 1 s" % server.url
+    assert str(info.value) == "no answer from %s within 0.5 s" % server.url
     assert info.value.transient
-    assert elapsed <= 1 + SLACK, elapsed
+    assert elapsed <= 0.5 + SLACK, elapsed
 
 
 @pytest.mark.parametrize("stall", ["drip-fed headers", "drip-fed body"])
@@ -120,22 +120,22 @@ def run_module(args):
 @pytest.mark.parametrize("stall", ["drip-fed body", "silence", "slow running", "429 storm"])
 def test_a_waiting_task_ends_within_wait_timeout_plus_timeout(server, stall):  # pylint: disable=redefined-outer-name
     if stall == "slow running":
-        # Every answer comes, but only after 0.8 s of a 1 s timeout.
-        server.answer = [("sleep", 0.8), HEAD + RUNNING.encode()]
+        # Every answer comes, but only after 0.4 s of a 0.5 s timeout.
+        server.answer = [("sleep", 0.4), HEAD + RUNNING.encode()]
     elif stall == "429 storm":
         server.answer = http_response(429, json.dumps({"result": None, "success": False, "messages": [],
                                                        "errors": [{"code": 971, "message": "slow down"}]}),
                                       {"Retry-After": "1"})
     else:
         server.answer = STALLS[stall]
-    wait_timeout, timeout = 2.0, 1.0
+    wait_timeout, timeout = 1.0, 0.5
     result, code, elapsed = run_module(dict(account_id=ACCOUNT, operation_id=OPERATION, api_token=TOKEN,
                                             base_url=server.url, wait=True, wait_timeout=wait_timeout, timeout=timeout,
                                             max_retries=3))
     assert code == 1
     assert elapsed <= wait_timeout + timeout + SLACK, (elapsed, result["msg"])
     if stall == "slow running":
-        assert result["msg"].startswith("Timed out after 2 seconds waiting for bulk operation %s" % OPERATION)
+        assert result["msg"].startswith("Timed out after 1 seconds waiting for bulk operation %s" % OPERATION)
         assert result["bulk_operation"]["status"] == "running"
     elif stall == "429 storm":
         assert "HTTP 429: slow down (971); not retried because the wait deadline comes first." in result["msg"]

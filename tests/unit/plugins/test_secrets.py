@@ -109,11 +109,17 @@ def logged(monkeypatch):
     return records
 
 
-@pytest.fixture
-def server():
+@pytest.fixture(scope="module")
+def shared_server():
     srv = ScriptedServer()
     yield srv
     srv.close()
+
+
+@pytest.fixture
+def server(shared_server):  # pylint: disable=redefined-outer-name
+    shared_server.reset(answer=b"")
+    return shared_server
 
 
 def run(args):
