@@ -7,6 +7,8 @@ set -eux
 # shellcheck source=../setup_simulator/simulator.sh
 source ../setup_simulator/simulator.sh
 sim_start --op-duration 0.5
+# Module runs over stdin on the implicit localhost: faster, and the same module code.
+export ANSIBLE_PIPELINING=true
 
 LOGS=$(mktemp -d "${OUTPUT_DIR:-${TMPDIR:-/tmp}}/adhoc.XXXXXX")
 state() { "$SIM_PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$SIM_STATE_FILE" "$1"; }
@@ -14,8 +16,6 @@ seed() { sim_admin POST /operations "$1" | "$SIM_PYTHON" -c 'import json, sys; p
 MODULE=netedge.cloudflare.cloudflare_list_bulk_operation_info
 ACCOUNT_ID=$(state account_id)
 API_TOKEN=$(state api_token)
-API_EMAIL=$(state api_email)
-API_KEY=$(state api_key)
 
 # adhoc NAME ARGS...: run `ansible localhost -m MODULE ARGS...`, keep stdout in NAME.out and the exit code in RC.
 adhoc() {
@@ -49,10 +49,6 @@ RUNNING=$(seed '{"duration": 1}')
 adhoc wait -a '{"operation_id": "'"$RUNNING"'", "wait": true, "wait_timeout": 20}'
 check wait 0 SUCCESS changed=false bulk_operation.id="$RUNNING" bulk_operation.status=completed elapsed? polls?
 
-# Check mode.
-adhoc check_mode --check -a "operation_id=$COMPLETED"
-check check_mode 0 SUCCESS changed=false bulk_operation.status=completed
-
 # A rejected change fails the run with Cloudflare's text.
 adhoc rejected -a "operation_id=$REJECTED wait=true wait_timeout=20"
 check rejected 2 FAILED! changed=false bulk_operation.status=failed \
@@ -63,13 +59,3 @@ check rejected 2 FAILED! changed=false bulk_operation.status=failed \
 adhoc unknown -a "operation_id=ffffffffffffffffffffffffffffffff"
 check unknown 2 FAILED! status=404 errors.0.code=7003 errors.1.code=7000 messages=[] \
     "msg^=Reading bulk operation ffffffffffffffffffffffffffffffff in account $ACCOUNT_ID: HTTP 404: " '!bulk_operation'
-
-# The global API key from the environment instead of the token.
-unset CLOUDFLARE_API_TOKEN
-export CLOUDFLARE_EMAIL=$API_EMAIL CLOUDFLARE_API_KEY=$API_KEY
-adhoc global_key -a "operation_id=$COMPLETED"
-check global_key 0 SUCCESS bulk_operation.status=completed
-
-# Both modes at once (the token as an argument, the key in the environment) is refused.
-adhoc both_modes -a "operation_id=$COMPLETED api_token=$API_TOKEN"
-check both_modes 2 FAILED! "msg^=Invalid options: Both an API token and a global API key/email are set" '!status'

@@ -6,6 +6,7 @@ set -eux
 # shellcheck source=../setup_simulator/simulator.sh
 source ../setup_simulator/simulator.sh
 sim_start --op-duration 0.5
+# Module runs over stdin on the implicit localhost: faster, and the same module code.
+export ANSIBLE_PIPELINING=true
 
-export ANSIBLE_ROLES_PATH=..
 ansible-playbook -i "$INVENTORY_PATH" main.yml -e "sim_state_file=$SIM_STATE_FILE" "$@"

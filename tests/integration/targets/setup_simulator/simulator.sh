@@ -10,17 +10,23 @@
 #   sim_start --op-duration 0.5            # any options of tests/simulator/cloudflare_sim.py
 #   ansible-playbook ... -e "sim_state_file=$SIM_STATE_FILE"
 #
+# The playbook loads ../setup_simulator/vars/simulator.yml (the variable `sim`: url, admin_url,
+# account_id and credentials) and imports ../setup_simulator/tasks/main.yml (checks it, resets it);
+# tasks/reset.yml resets the simulator between groups of tests. The lookup sim_admin (in
+# lookup_plugins/, put on ANSIBLE_LOOKUP_PLUGINS by sim_start) calls its admin API in-process:
+#   lookup('sim_admin', 'POST /operations', body={'duration': 2}).id
+#
 # ansible-test copies only tests/integration to a temporary folder, so the simulator is not found
 # relative to this file: it is taken from the netedge.cloudflare collection that Ansible itself
 # loads (ANSIBLE_COLLECTIONS_PATH, as ansible-doc resolves it), next to the module under test.
 #
-# Cleanup: the simulator exits by itself after SIM_LIFETIME seconds (default 240), an EXIT trap
+# Cleanup: the simulator exits by itself after SIM_LIFETIME seconds (default 180), an EXIT trap
 # stops it when the sourcing shell ends normally or with an error, and INT/TERM end that shell
 # through the same trap. The state file lives in a temporary folder that the trap removes.
 
 SIM_SETUP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SIM_PYTHON=${SIM_PYTHON:-${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}}
-SIM_LIFETIME=${SIM_LIFETIME:-240}
+SIM_LIFETIME=${SIM_LIFETIME:-180}
 SIM_PID=
 SIM_DIR=
 SIM_STATE_FILE=
@@ -86,6 +92,8 @@ sim_start() {
         http://127.0.0.1:*/client/v4) ;;
         *) echo "setup_simulator: unexpected simulator URL $SIM_URL" >&2; return 1 ;;
     esac
+    # The sim_admin lookup: the playbooks' in-process calls to the admin API.
+    export ANSIBLE_LOOKUP_PLUGINS="$SIM_SETUP_DIR/lookup_plugins"
     export SIM_STATE_FILE SIM_URL
     echo "setup_simulator: $SIM_SCRIPT listening on $SIM_URL (pid $SIM_PID, lifetime ${SIM_LIFETIME}s)"
 }

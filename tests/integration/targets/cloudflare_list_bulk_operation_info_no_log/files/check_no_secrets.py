@@ -39,7 +39,6 @@ MARKERS = {
         "failed: item 0: not a valid IP address",
         "failed=1",
     ],
-    "adhoc.log": ["<127.0.0.1> EXEC", "localhost | SUCCESS => {", "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"],
     "adhoc-failed.log": ["<127.0.0.1> EXEC", "localhost | FAILED! => {", "(9103)", "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"],
 }
 
