@@ -25,6 +25,24 @@ from ansible_collections.netedge.cloudflare.plugins.module_utils._options import
 )
 
 
+class _CloudflareModule(AnsibleModule):
+    """An AnsibleModule whose log lines survive a NUL character in an option.
+
+    syslog refuses a message with a NUL character, and AnsibleModule then fails the task
+    while logging its invocation, before any check of this collection has run (with a
+    traceback before ansible-core 2.19). Escaped in the log line, such a value reaches the
+    option checks, which refuse it like any other bad value.
+    """
+
+    def log(self, msg, log_args=None):
+        if isinstance(msg, str):
+            msg = msg.replace("\x00", "\\x00")
+        if log_args:
+            log_args = dict((name, value.replace("\x00", "\\x00") if isinstance(value, str) else value)
+                            for name, value in log_args.items())
+        return super().log(msg, log_args=log_args)
+
+
 def cloudflare_module(argument_spec, checks=(), wait=False):
     """An AnsibleModule with the shared options (account, API, and wait if asked), whose parameters passed every check.
 
@@ -36,7 +54,7 @@ def cloudflare_module(argument_spec, checks=(), wait=False):
     if wait:
         spec.update(WAIT_SPEC)
     spec.update(argument_spec)
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    module = _CloudflareModule(argument_spec=spec, supports_check_mode=True)
     _mask_warnings(module)
     if not _client.HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=str(_client.REQUESTS_IMPORT_ERROR))
