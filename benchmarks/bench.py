@@ -61,6 +61,7 @@ STATUS_WALL_RATIO = 1.1
 MODULE_RSS_MB = 60.0
 URI_DELAY = 1.0  # the uri side's `delay`, as in the playbooks
 IDLE_SECONDS = 5.0  # bench_pause's default in playbooks/idle.yml
+MODEL_DURATIONS = [2.0, 10.0, 60.0, 300.0]  # modelled besides the measured waits
 
 
 def lag_bound(duration):
@@ -604,8 +605,8 @@ def model_schedules(uri_spacing, durations):
     schedules = [
         ("module now: clamp(t/4, 0.5, wait_sleep=5)", lambda t: next_pause(t, 5.0)),
         ("floor 1 s: clamp(t/4, 1, 5)", lambda t: min(5.0, max(1.0, 0.25 * t))),
-        ("wait_sleep: 2.5, i.e. clamp(t/4, 0.5, 2.5)", lambda t: next_pause(t, 2.5)),
-        ("cap 2.5 s for the first 60 s, then 5 s", lambda t: next_pause(t, 2.5 if t < 60 else 5.0)),
+        ("wait_sleep: 2.75, i.e. clamp(t/4, 0.5, 2.75)", lambda t: next_pause(t, 2.75)),
+        ("cap 2.75 s for the first 60 s, then 5 s", lambda t: next_pause(t, 2.75 if t < 60 else 5.0)),
         ("uri + until, measured spacing %.2f s" % uri_spacing, lambda t: uri_spacing),
     ]
     rows = []
@@ -819,11 +820,15 @@ def parse_args(argv):
     parser.add_argument("--results", default=os.path.join(HERE, "results"), help="where latest.json and latest.md go")
     parser.add_argument("--write-doc", action="store_true", help="also put the tables into docs/performance.md")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs of every run)")
+    parser.add_argument("--render", metavar="JSON", help="measure nothing: print (and with --write-doc, write) the tables "
+                        "of an earlier results file, the schedule model recomputed")
     return parser.parse_args(argv)
 
 
 def main(argv=None):  # pylint: disable=too-many-locals
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.render:
+        return render(args)
     scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     unknown = set(scenarios) - {"status", "wait", "loop", "imports"}
     if unknown or args.runs < 1:
@@ -831,6 +836,7 @@ def main(argv=None):  # pylint: disable=too-many-locals
     waits = [float(w) for w in args.waits.split(",") if w.strip()]
     bench = Bench(args)
     started = time.monotonic()
+    started_at = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     estimate = 0.0
     if "status" in scenarios:
         estimate += 4 * args.runs * 1.8
@@ -866,9 +872,9 @@ def main(argv=None):  # pylint: disable=too-many-locals
     results = bench.results
     waits_done = [results["scenarios"][k] for k in results["scenarios"] if k.startswith("wait_")]
     if waits_done:
-        results["model"] = build_model(waits_done, sorted(set(waits + [2.0, 10.0, 60.0, 300.0])))
+        results["model"] = build_model(waits_done, sorted(set(waits + MODEL_DURATIONS)))
     results["meta"] = {
-        "started": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "started": started_at,
         "options": "--runs %d --waits %s --loop-ops %d --loop-duration %g%s" % (
             args.runs, args.waits, args.loop_ops, args.loop_duration,
             " --module-wait-sleep %g" % args.module_wait_sleep if args.module_wait_sleep else ""),
@@ -892,6 +898,20 @@ def main(argv=None):  # pylint: disable=too-many-locals
         say("work folder kept: %s" % bench.work)
     else:
         shutil.rmtree(bench.work, ignore_errors=True)
+    return 0
+
+
+def render(args):
+    with open(args.render, encoding="utf-8") as stream:
+        results = json.load(stream)
+    waits_done = [results["scenarios"][k] for k in results["scenarios"] if k.startswith("wait_")]
+    if waits_done:
+        durations = sorted(set([w["duration"] for w in waits_done] + MODEL_DURATIONS))
+        results["model"] = build_model(waits_done, durations)
+    text = markdown(results)
+    if args.write_doc:
+        write_doc(text)
+    say(text)
     return 0
 
 
