@@ -25,9 +25,9 @@ options:
   wait_sleep:
     description:
       - The longest pause between two polls, in seconds (0.5 to 300).
-      - The first poll is immediate. Each pause is a quarter of the time waited so far, at least 0.5 seconds
-        and at most O(wait_sleep), so a task ends soon after a short operation finishes while a long wait
-        spends few requests.
+      - The first poll is immediate. Polls then start a quarter of the time waited so far apart, at least 0.5 seconds,
+        at most 2.5 seconds during the first 40 seconds, and at most O(wait_sleep) after that. So a task ends soon
+        after a short operation finishes, while a long wait spends few requests.
     type: float
     default: 5
 """

@@ -12,18 +12,26 @@ It never calls fail_json; the caller decides what an unfinished wait means.
 
 import time
 
-# The pause after a poll is a quarter of the time waited so far, so a task
-# ends at most ~25% later than the operation it waits on: an operation that
-# took 20 s is seen done within 5 s of finishing. Polls are never closer than
-# MIN_PAUSE, which keeps one waiting task at or under 2 requests/s, and a
-# wait's requests grow with the log of its length once the pause is 25%.
+# The pause between the starts of two polls is a quarter of the time waited
+# so far, so a task ends at most ~25% later than the operation it waits on.
+# Polls are never closer than MIN_PAUSE, which keeps one waiting task at or
+# under 2 requests/s. For the first 40 s the pause is also capped at
+# EARLY_PAUSE_CAP: changes usually take seconds, and a 1-second uri + until
+# loop notices them within about 1.6 s, so a wait of 30 s should not lag by
+# 7.5 s (docs/performance.md has the measurements). After that the pause
+# grows to wait_sleep and requests grow slowly: a 5-minute wait costs ~75.
 MIN_PAUSE = 0.5
 PAUSE_FRACTION = 0.25
+EARLY_PAUSE_CAP = 2.5
+EARLY_PHASE = 40.0
 
 
 def next_pause(elapsed, max_pause):
-    """Seconds to pause after a poll made ``elapsed`` seconds into the wait."""
-    return min(max_pause, max(MIN_PAUSE, PAUSE_FRACTION * elapsed))
+    """Seconds from the start of a poll made ``elapsed`` seconds into the wait to the start of the next."""
+    pause = min(max_pause, max(MIN_PAUSE, PAUSE_FRACTION * elapsed))
+    if elapsed < EARLY_PHASE:
+        pause = min(pause, EARLY_PAUSE_CAP)
+    return pause
 
 
 class WaitResult:
@@ -37,7 +45,7 @@ class WaitResult:
 
 
 def wait_until(poll, is_done, timeout, max_pause, clock=time.monotonic, sleep=time.sleep):
-    """Poll at once, then with growing pauses, until ``is_done(value)`` or the deadline.
+    """Poll at once, then at growing intervals, until ``is_done(value)`` or the deadline.
 
     ``poll(deadline)`` gets the absolute deadline (a ``clock`` value) so that
     whatever it does (HTTP retries) can stop in time too. With ``timeout`` 0
@@ -49,12 +57,15 @@ def wait_until(poll, is_done, timeout, max_pause, clock=time.monotonic, sleep=ti
     deadline = start + max(0.0, timeout)
     polls = 0
     while True:
+        poll_started = clock()
         value = poll(deadline)
         polls += 1
         now = clock()
         if is_done(value):
             return WaitResult(True, value, now - start, polls)
-        remaining = deadline - now
-        if remaining <= 0:
+        if now >= deadline:
             return WaitResult(False, value, now - start, polls)
-        sleep(min(remaining, next_pause(now - start, max_pause)))
+        # Timed from the poll's start, so a slow answer does not add to the lag.
+        next_start = min(deadline, poll_started + next_pause(poll_started - start, max_pause))
+        if next_start > now:
+            sleep(next_start - now)

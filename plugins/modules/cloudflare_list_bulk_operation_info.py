@@ -45,8 +45,9 @@ notes:
   - An API token needs the C(Account Filter Lists Read) permission for the account (C(Account Filter Lists Edit)
     includes it). Errors for missing or wrong credentials name Cloudflare's codes, for example C(10000) or C(9106).
   - Cloudflare allows 1,200 requests per 5 minutes per user or token, shared by every tool using it. A wait of
-    T seconds makes about 2 requests per second at first, then pauses for a quarter of the time waited so far
-    (at most O(wait_sleep)), so with the defaults a 60-second wait costs about 23 requests and a 5-minute wait about 71.
+    T seconds makes 2 requests per second at first, then polls a quarter of the time waited so far apart (at most
+    2.5 seconds during the first 40 seconds, at most O(wait_sleep) after), so with the defaults a 60-second wait costs
+    29 requests and a 5-minute wait 77.
   - Only one bulk operation per account is processed at a time; an operation can stay V(pending) while
     earlier ones finish. Leave O(wait_timeout) room for that.
   - Use M(ansible.builtin.uri) or a later module of this collection to make the change, then this module to

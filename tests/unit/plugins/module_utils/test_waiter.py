@@ -53,6 +53,7 @@ def test_next_pause_is_a_quarter_of_elapsed_within_bounds():
     assert next_pause(8, 5) == 2
     assert next_pause(100, 5) == 5
     assert next_pause(100, 0.5) == 0.5
+    assert next_pause(1, 0.2) == 0.2
 
 
 def test_timeout_returns_last_value_not_done_and_never_sleeps_past_deadline():
@@ -124,5 +125,27 @@ def test_request_count_bounds():
 def test_long_wait_costs_few_requests():
     clock = FakeClock()
     result, _calls = wait(clock, 300, timeout=600, max_pause=5)
-    # 0.5 s pauses for 2 s, then 25% growth to 5 s after 20 s, then every 5 s.
-    assert result.polls <= math.ceil(300 / 5) + 15
+    # 12 polls up to 9.5 s (0.5 s apart, then 25% growth), every 2.5 s up to 40 s, then every 5 s.
+    assert result.polls == 77
+
+
+def test_pauses_are_capped_early_then_grow_to_wait_sleep():
+    assert next_pause(20, 5) == 2.5
+    assert next_pause(39.9, 30) == 2.5
+    assert next_pause(40, 30) == 10
+    assert next_pause(200, 30) == 30
+
+
+def test_pauses_are_timed_from_the_start_of_each_poll():
+    """A slow answer does not add to the interval: polls start on schedule."""
+    clock = FakeClock()
+    starts = []
+
+    def poll(_deadline):
+        starts.append(clock() - 1000)
+        clock.now += 0.3  # each answer takes 0.3 s
+        return "running"
+
+    wait_until(poll, lambda status: False, 3, 5, clock=clock, sleep=clock.sleep)
+    assert starts[:5] == pytest.approx([0, 0.5, 1.0, 1.5, 2.0])
+    assert clock.sleeps[:4] == pytest.approx([0.2, 0.2, 0.2, 0.2])
