@@ -68,7 +68,11 @@ def describe_api_error(err, account_id, operation_id):
     if err.status == 404:
         return ("%s: %s. Cloudflare has no bulk operation with that id in that account: check that operation_id "
                 "comes from a list change in this same account." % (doing, err.summary()))
-    if err.status in (400, 403) and set(err.codes()) & {9106, 6003, 10000, 9103}:
+    codes = set(err.codes())
+    if err.status in (400, 403) and 9103 in codes:
+        return ("%s: %s. Check api_email and api_key (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY); a scoped "
+                "API token with 'Account Filter Lists Read' is the safer choice." % (doing, err.summary()))
+    if err.status in (400, 403) and codes & {9106, 6003, 10000}:
         return ("%s: %s. Check the credentials: an API token needs the 'Account Filter Lists Read' "
                 "permission for this account." % (doing, err.summary()))
     if err.status == 429:

@@ -112,6 +112,15 @@ def test_auth_error_names_code_and_permission(httpserver, clock):
     assert outcome.result()["status"] == 403
 
 
+def test_wrong_global_key_points_at_email_and_key(httpserver, clock):
+    serve(httpserver, (envelope(None, False, [{"code": 9103, "message": "Unknown X-Auth-Key or X-Auth-Email"}]), 403))
+    outcome, _warnings = run(httpserver, clock, wait=False)
+    assert outcome.failure == ("Reading bulk operation %s in account %s: HTTP 403: Unknown X-Auth-Key or X-Auth-Email "
+                               "(9103). Check api_email and api_key (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY); a "
+                               "scoped API token with 'Account Filter Lists Read' is the safer choice."
+                               % (OPERATION, ACCOUNT))
+
+
 def test_error_in_the_middle_of_a_wait_keeps_the_last_status(httpserver, clock):
     serve(httpserver, status("running"), (envelope(None, False, [{"code": 10000, "message": "Authentication error"}]), 403))
     outcome, _warnings = run(httpserver, clock)
