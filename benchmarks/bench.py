@@ -603,7 +603,7 @@ def model_schedules(uri_spacing, durations):
     longest lag an operation ending about then can have (the gap between the two polls around T)."""
     next_pause = load_next_pause()
     schedules = [
-        ("module now: clamp(t/4, 0.5, wait_sleep=5)", lambda t: next_pause(t, 5.0)),
+        ("module: t/4 in [0.5, 2.5] for 40 s, then [0.5, wait_sleep=5]", lambda t: next_pause(t, 5.0)),
         ("floor 1 s: clamp(t/4, 1, 5)", lambda t: min(5.0, max(1.0, 0.25 * t))),
         ("wait_sleep: 2.75, i.e. clamp(t/4, 0.5, 2.75)", lambda t: next_pause(t, 2.75)),
         ("cap 2.75 s for the first 60 s, then 5 s", lambda t: next_pause(t, 2.75 if t < 60 else 5.0)),
