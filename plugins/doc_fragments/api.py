@@ -44,8 +44,8 @@ options:
     default: true
   timeout:
     description:
-      - Seconds to wait for each answer from Cloudflare (more than 0, at most 300). Connecting gets at most
-        10 of these seconds, and the whole answer must arrive within O(timeout) of the request being sent.
+      - Seconds one attempt of a request may take, from the name lookup to the last byte of the answer
+        (more than 0, at most 300). Connecting gets at most 10 of these seconds.
       - A status read is answered in milliseconds, so 30 seconds only runs out on a broken path.
     type: float
     default: 30
@@ -55,8 +55,8 @@ options:
         or HTTP 429, 500, 502, 503 or 504 (0 to 10).
       - Retries wait for Cloudflare's C(Retry-After) or C(retry-after-ms) when it sends one (up to 60 seconds;
         a longer ask fails at once), otherwise 0.5, 1, 2, 4, 8, 8... seconds with random jitter of up to half.
-      - "The worst case for one request is therefore (O(max_retries) + 1) x (O(timeout) + 10) + O(max_retries) x 60
-        seconds: with the defaults, 160 seconds of timeouts plus at most 180 seconds of waits (7.5 seconds
+      - "The worst case for one request is therefore (O(max_retries) + 1) x O(timeout) + O(max_retries) x 60
+        seconds: with the defaults, 120 seconds of timeouts plus at most 180 seconds of waits (3.5 to 7.5 seconds
         without C(Retry-After))."
     type: int
     default: 3

@@ -5,7 +5,6 @@
 
 """The waiter and its poll schedule, driven by a fake clock: nothing here sleeps."""
 
-import math
 
 import pytest
 
