@@ -10,7 +10,7 @@ it through ``check_operation``; this is the only place that knows what the
 statuses mean. No AnsibleModule here: the outcome is returned as data.
 """
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._client import CloudflareError, _excerpt
+from ansible_collections.netedge.cloudflare.plugins.module_utils._errors import CloudflareError, excerpt
 from ansible_collections.netedge.cloudflare.plugins.module_utils._waiter import wait_until
 
 TERMINAL_STATUSES = ("completed", "failed")
@@ -28,7 +28,7 @@ def get_operation(client, account_id, operation_id, deadline=None):
     """The operation as Cloudflare returns it; its shape is checked, its content kept as is."""
     result = client.get(operation_path(account_id, operation_id), deadline=deadline)
     if not isinstance(result, dict) or not isinstance(result.get("status"), str):
-        raise CloudflareError("Cloudflare's answer is not a bulk operation (no status): %s" % _excerpt(result), status=200)
+        raise CloudflareError("Cloudflare's answer is not a bulk operation (no status): %s" % excerpt(result), status=200)
     return result
 
 
@@ -118,10 +118,10 @@ def check_operation(client, account_id, operation_id, wait, wait_timeout, wait_s
     if not waited.done:
         outcome.failure = ("Timed out after %s seconds waiting for bulk operation %s to finish; its last status was %r. "
                            "The change may still complete: check again later, or raise wait_timeout."
-                           % (_seconds(wait_timeout), operation_id, _excerpt(operation.get("status"), 50)))
+                           % (_seconds(wait_timeout), operation_id, excerpt(operation.get("status"), 50)))
     elif operation["status"] == "failed":
         # Cloudflare's reason is shown as it is, up to a length that keeps the message readable.
-        reason = _excerpt(operation.get("error") or "", ERROR_TEXT_CHARS) or "Cloudflare gave no error text"
+        reason = excerpt(operation.get("error") or "", ERROR_TEXT_CHARS) or "Cloudflare gave no error text"
         outcome.failure = "Bulk operation %s failed: %s" % (operation_id, reason)
     return outcome
 

@@ -7,8 +7,8 @@
 
 It owns the requests Session, the auth headers, the base URL, TLS, timeouts,
 retries and the unwrapping of Cloudflare's envelope. It never calls
-fail_json: every problem becomes a CloudflareError, and the module decides
-how to fail. Private to the collection: not a public API.
+fail_json: every problem becomes a CloudflareError (see _errors.py), and the
+module decides how to fail. Private to the collection: not a public API.
 """
 
 import email.utils
@@ -27,6 +27,13 @@ except ImportError as exc:  # pragma: no cover - exercised by the sanity import 
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
 
+from ansible_collections.netedge.cloudflare.plugins.module_utils._errors import (
+    CloudflareError,
+    clean_messages,
+    excerpt,
+    redact,
+    secrets_in,
+)
 from ansible_collections.netedge.cloudflare.plugins.module_utils._version import COLLECTION_VERSION
 
 USER_AGENT = "netedge.cloudflare/%s (+https://github.com/netedge/cloudflare)" % COLLECTION_VERSION
@@ -57,113 +64,6 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 # Connecting to Cloudflare's anycast edge takes milliseconds; Cloudflare's
 # SDKs allow 5 s. Connecting gets at most 10 s of the request timeout.
 CONNECT_TIMEOUT_MAX = 10.0
-
-# How much of an unexpected body an error message may quote.
-EXCERPT_CHARS = 200
-
-# How many of Cloudflare's errors, and how deep an error_chain, a message shows:
-# whatever the answer holds, a failure message stays a few hundred characters.
-MAX_ERRORS_SHOWN = 5
-MAX_CHAIN_DEPTH = 3
-SUMMARY_CHARS = 1000
-
-
-class CloudflareError(Exception):
-    """One failure shape for everything that can go wrong talking to Cloudflare.
-
-    ``status`` is the HTTP status (None when no answer came), ``errors`` and
-    ``messages`` are Cloudflare's lists of ``{"code", "message"}``, and
-    ``description`` says in words what happened.
-    """
-
-    def __init__(self, description, status=None, errors=None, messages=None, retry_after=None, transient=False):
-        self.description = description
-        # True for failures that say nothing about the request itself (a reset
-        # connection, a timeout, a truncated body): worth another try.
-        self.transient = transient
-        self.status = status
-        self.errors = list(errors or [])
-        self.messages = list(messages or [])
-        self.retry_after = retry_after
-        # Why the client stopped here (no retry left, the deadline, a long
-        # Retry-After): shown after Cloudflare's own errors too.
-        self.notes = []
-        super().__init__(self.summary())
-
-    def note(self, text):
-        """Add why the client gave up on this error to its description and summary."""
-        self.notes.append(text)
-        self.description += "; " + text
-        self.args = (self.summary(),)
-
-    def codes(self):
-        return [e.get("code") for e in self.errors if isinstance(e, dict) and e.get("code") is not None]
-
-    def summary(self):
-        """``HTTP 403: Authentication error (10000)`` or the description."""
-        parts = [_format_cf_error(e) for e in self.errors[:MAX_ERRORS_SHOWN]]
-        parts = [p for p in parts if p]
-        if parts and len(self.errors) > MAX_ERRORS_SHOWN:
-            parts.append("and %d more" % (len(self.errors) - MAX_ERRORS_SHOWN))
-        if parts:
-            text = "; ".join([_excerpt("; ".join(parts), SUMMARY_CHARS)] + self.notes)
-        else:
-            text = self.description
-        if self.status is not None:
-            return "HTTP %s: %s" % (self.status, text)
-        return text
-
-    def to_result(self):
-        """The keys a failed task returns about this error."""
-        return {"status": self.status, "errors": self.errors, "messages": self.messages}
-
-
-def _format_cf_error(error, depth=0):
-    """``message (code)``, with its error_chain; every piece is cut short, the chain kept shallow."""
-    if not isinstance(error, dict):
-        return _excerpt(error)
-    message = _excerpt(error.get("message") or "")
-    code = error.get("code")
-    code = _excerpt(code, 40) if code is not None else None
-    chain = error.get("error_chain")
-    if isinstance(chain, list) and chain and depth < MAX_CHAIN_DEPTH:
-        shown = [_format_cf_error(c, depth + 1) for c in chain[:MAX_ERRORS_SHOWN]]
-        if len(chain) > MAX_ERRORS_SHOWN:
-            shown.append("and %d more" % (len(chain) - MAX_ERRORS_SHOWN))
-        message = "%s [%s]" % (message, "; ".join(shown))
-    if code is not None:
-        return "%s (%s)" % (message, code) if message else "error %s" % code
-    return message
-
-
-def _excerpt(body, limit=None):
-    """A short, printable excerpt of an unexpected body, safe to show."""
-    limit = EXCERPT_CHARS if limit is None else limit
-    if isinstance(body, bytes):
-        body = body[:limit * 4].decode("utf-8", "replace")
-    elif not isinstance(body, str):
-        try:
-            body = json.dumps(body)
-        except (RecursionError, TypeError, ValueError):
-            body = "(%s)" % type(body).__name__
-    # Look at a bounded prefix only: a huge value costs no more than a small one.
-    text = " ".join(body[:limit * 4].split())
-    if len(text) > limit or len(body) > limit * 4:
-        text = text[:limit] + "..."
-    return text
-
-
-def _clean_messages(items):
-    """Cloudflare's errors/messages lists, keeping only well-formed entries."""
-    if not isinstance(items, list):
-        return []
-    cleaned = []
-    for item in items:
-        if isinstance(item, dict):
-            cleaned.append(item)
-        elif isinstance(item, str):
-            cleaned.append({"message": item})
-    return cleaned
 
 
 def parse_retry_after(headers, now=None):
@@ -230,7 +130,7 @@ class CloudflareClient:
         self.sleep = sleep or time.sleep
         self.rand = rand or random.random
         self.requests_sent = 0
-        self._secrets = _secrets_in(headers)
+        self._secrets = secrets_in(headers)
         self.session = requests.Session()
         self.session.headers.update(headers)
         self.session.headers["User-Agent"] = USER_AGENT
@@ -264,7 +164,7 @@ class CloudflareClient:
             # A server or proxy may echo the request's headers in its answer,
             # and error texts quote answers: no credential leaves this client
             # in an error, whatever the caller does with it.
-            _redact(err, self._secrets)
+            redact(err, self._secrets)
             raise
 
     def _request(self, method, path, json_body, deadline):
@@ -352,49 +252,6 @@ class CloudflareClient:
         return b"".join(chunks)
 
 
-SECRET_HEADERS = ("authorization", "x-auth-key")
-REDACTED = "********"
-
-
-def _secrets_in(headers):
-    """The credential values among request headers, longest first (a token and its ``Bearer`` line)."""
-    secrets = set()
-    for name, value in headers.items():
-        if name.lower() in SECRET_HEADERS and value:
-            secrets.add(value)
-            scheme, _sep, credential = value.partition(" ")
-            if scheme.lower() == "bearer" and credential.strip():
-                secrets.add(credential.strip())
-    return sorted(secrets, key=len, reverse=True)
-
-
-def _scrub(value, secrets):
-    if isinstance(value, str):
-        for secret in secrets:
-            value = value.replace(secret, REDACTED)
-        return value
-    if isinstance(value, list):
-        return [_scrub(item, secrets) for item in value]
-    if isinstance(value, dict):
-        return dict((_scrub(k, secrets), _scrub(v, secrets)) for k, v in value.items())
-    return value
-
-
-def _redact(err, secrets):
-    """Replace every credential in ``err``'s texts, in place."""
-    if not secrets:
-        return
-    err.description = _scrub(err.description, secrets)
-    err.notes = _scrub(err.notes, secrets)
-    try:
-        err.errors = _scrub(err.errors, secrets)
-        err.messages = _scrub(err.messages, secrets)
-    except RecursionError:
-        # Too deep to walk; only their summary is safe to keep.
-        err.errors, err.messages = [], []
-    err.args = (err.summary(),)
-
-
 def _within(func, seconds):
     """``func()``, or requests' Timeout once ``seconds`` have passed, whatever ``func`` is doing.
 
@@ -446,7 +303,7 @@ def _root_cause(exc):
     # urllib3 wraps socket errors as "<urllib3.connection.HTTPSConnection object at 0x..>: Failed ..."
     if ">: " in text:
         text = text.split(">: ", 1)[1]
-    return _excerpt(text) or type(reason).__name__
+    return excerpt(text) or type(reason).__name__
 
 
 def _unwrap(response, body):
@@ -458,30 +315,30 @@ def _unwrap(response, body):
         envelope = json.loads(body.decode("utf-8")) if body else None
     except RecursionError:
         raise CloudflareError("Cloudflare answered with JSON nested too deeply to be its response envelope: %s"
-                              % _excerpt(body[:400]), status=status, retry_after=retry_after)
+                              % excerpt(body[:400]), status=status, retry_after=retry_after)
     except (UnicodeDecodeError, ValueError):
         html = "html" in content_type.lower() or body.lstrip()[:1] == b"<"
         what = "an HTML page instead of JSON" if html else "a body that is not valid JSON"
         # A 2xx whose JSON does not parse was cut short on the way: worth
         # another try. Error statuses are judged by their status instead.
         raise CloudflareError(
-            "Cloudflare answered with %s: %s" % (what, _excerpt(body[:400]) or "(empty)"),
+            "Cloudflare answered with %s: %s" % (what, excerpt(body[:400]) or "(empty)"),
             status=status, retry_after=retry_after, transient=status < 300)
     if not isinstance(envelope, dict):
-        raise CloudflareError("Cloudflare answered with JSON that is not its response envelope: %s" % _excerpt(body[:400]),
+        raise CloudflareError("Cloudflare answered with JSON that is not its response envelope: %s" % excerpt(body[:400]),
                               status=status, retry_after=retry_after)
-    errors = _clean_messages(envelope.get("errors"))
-    messages = _clean_messages(envelope.get("messages"))
+    errors = clean_messages(envelope.get("errors"))
+    messages = clean_messages(envelope.get("messages"))
     if status >= 400:
         raise CloudflareError("Cloudflare refused the request", status=status, errors=errors,
                               messages=messages, retry_after=retry_after)
     if status >= 300:
-        raise CloudflareError("unexpected redirect to %s" % _excerpt(response.headers.get("Location", "")), status=status)
+        raise CloudflareError("unexpected redirect to %s" % excerpt(response.headers.get("Location", "")), status=status)
     if status < 200:
         # An informational status is never a final answer to a GET.
         raise CloudflareError("unexpected informational answer", status=status)
     if envelope.get("success") is not True:
-        raise CloudflareError("Cloudflare answered success=%s" % _excerpt(envelope.get("success"), 40),
+        raise CloudflareError("Cloudflare answered success=%s" % excerpt(envelope.get("success"), 40),
                               status=status, errors=errors, messages=messages)
     if envelope.get("result") is None:
         raise CloudflareError("Cloudflare's answer has no result", status=status, errors=errors, messages=messages)
