@@ -6,11 +6,28 @@
 """Test helpers shared by the plugin tests: a fake clock, Cloudflare envelopes, and a
 raw TCP server for faults that an HTTP server library cannot produce (resets, silence)."""
 
+import contextlib
 import json
 import socket
 import struct
 import threading
 import time
+
+from ansible.module_utils import basic
+from ansible.module_utils.common.text.converters import to_bytes
+
+try:
+    from ansible.module_utils.testing import patch_module_args  # pylint: disable=unused-import  # re-exported for the tests
+except ImportError:  # ansible-core < 2.19 has no patch_module_args
+    @contextlib.contextmanager
+    def patch_module_args(args):
+        """Expose ``args`` to AnsibleModule instances made inside the block."""
+        old = basic._ANSIBLE_ARGS  # pylint: disable=protected-access
+        basic._ANSIBLE_ARGS = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))  # pylint: disable=protected-access
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = old  # pylint: disable=protected-access
 
 ACCOUNT = "0123456789abcdef0123456789abcdef"
 OPERATION = "4da8780eeb215e6cb7f48dd981c4ea02"

@@ -28,8 +28,6 @@ import urllib3
 
 from hypothesis import HealthCheck, event, example, given, settings, strategies as st
 
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.netedge.cloudflare.plugins.module_utils import _client
 from ansible_collections.netedge.cloudflare.plugins.module_utils._bulk_operations import operation_path
@@ -40,20 +38,8 @@ from ansible_collections.netedge.cloudflare.plugins.module_utils._client import 
 )
 from ansible_collections.netedge.cloudflare.plugins.module_utils._options import is_loopback_host
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_list_bulk_operation_info as module
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import ACCOUNT, OPERATION, TOKEN, FakeClock, FakeTime
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import ACCOUNT, OPERATION, TOKEN, FakeClock, FakeTime, patch_module_args
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.scripted_server import ScriptedServer, http_response
-
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    @contextlib.contextmanager
-    def patch_module_args(args):
-        old = basic._ANSIBLE_ARGS  # pylint: disable=protected-access
-        basic._ANSIBLE_ARGS = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))  # pylint: disable=protected-access
-        try:
-            yield
-        finally:
-            basic._ANSIBLE_ARGS = old  # pylint: disable=protected-access
 
 # Bounded: every property runs in a few seconds, and never writes an example database into the
 # tree. The examples are derandomized, so that every run of the test suite tries the same ones;

@@ -5,18 +5,16 @@
 
 """The module as Ansible runs it: arguments in, JSON result out, against a real loopback server."""
 
-import contextlib
 import json
 
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.netedge.cloudflare.plugins.module_utils import _client
 from ansible_collections.netedge.cloudflare.plugins.module_utils._bulk_operations import operation_path
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_list_bulk_operation_info as module
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import (
+    patch_module_args,
     ACCOUNT,
     API_KEY,
     EMAIL,
@@ -25,18 +23,6 @@ from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import (
     FakeTime,
     envelope,
 )
-
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    @contextlib.contextmanager
-    def patch_module_args(args):
-        old = basic._ANSIBLE_ARGS  # pylint: disable=protected-access
-        basic._ANSIBLE_ARGS = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))  # pylint: disable=protected-access
-        try:
-            yield
-        finally:
-            basic._ANSIBLE_ARGS = old  # pylint: disable=protected-access
 
 PATH = "/client/v4" + operation_path(ACCOUNT, OPERATION)
 DONE = {"id": OPERATION, "status": "completed", "completed": "2026-11-22T19:00:01.000000Z"}
