@@ -772,7 +772,7 @@ class SimHandler(http.server.BaseHTTPRequestHandler):
             return
         request = {"method": method, "path": split.path, "query": parse_qs(split.query, keep_blank_values=True),
                    "headers": self.headers, "body": body}
-        fault = sim.begin_request(method, split.path, first_on_connection=not self.carried_api_request)
+        fault = sim.begin_request(method, split.path, first_on_connection=not self.carried_api_request, request=request)
         self.carried_api_request = True
         if fault is None:
             self.send(sim.answer(request))
@@ -1119,10 +1119,16 @@ class Simulator:  # pylint: disable=too-many-instance-attributes,too-many-public
 
     # -- the API ---------------------------------------------------------------------------------
 
-    def begin_request(self, method, path, first_on_connection=False):
-        """Count an API request and return the fault that hits it, if any."""
+    def begin_request(self, method, path, first_on_connection=False, request=None):
+        """Count an API request and return the fault that hits it, if any.
+
+        The request keeps the rate limiter of the moment it arrived: one that a
+        slow fault holds past a reset must not count against the next test.
+        """
         route = match_route(path)
         with self._lock:
+            if request is not None:
+                request["limiter"] = self.limiter
             self.counters.count(method, path, route[0] if route else "unknown")
             self.counters.api_connections += int(first_on_connection)
             return self.faults.take(method, path)
@@ -1144,15 +1150,15 @@ class Simulator:  # pylint: disable=too-many-instance-attributes,too-many-public
         if handler is None:
             raise fail(405, (7001, f"Method {request['method']} not available for that URI."))
         now = self.now()
-        principal = self._check_rate_and_auth(request["headers"], now)
+        principal = self._check_rate_and_auth(request["headers"], now, request.get("limiter") or self.limiter)
         account = self._authorize(principal, params, request)
         self.store.settle(account, now)
         request.update(account=account, params=params, now=now, op_fault=op_fault, template=template)
         return getattr(self, "api_" + handler)(request)
 
-    def _check_rate_and_auth(self, headers, now):
+    def _check_rate_and_auth(self, headers, now, limiter):
         key = headers.get("Authorization") or headers.get("X-Auth-Email") or "anonymous"
-        wait = self.limiter.hit(self.config["rate_limit"], key, now)
+        wait = limiter.hit(self.config["rate_limit"], key, now)
         if wait is not None:
             raise ApiError(429, [error(E_RATE_LIMITED_API)], {"Retry-After": str(wait)})
         return authenticate(headers, self.tokens, self.email, self.api_key, self.store.accounts)

@@ -5,6 +5,7 @@
 import datetime
 import email.utils
 import json
+import threading
 import time
 
 import pytest
@@ -182,6 +183,24 @@ def test_rate_limit_answers_429_until_the_window_frees(api, sim, clock):
     assert api.call("GET", headers=other).status_code == 200
     clock.advance(6)
     assert api.call("GET").status_code == 200
+
+
+def test_a_request_held_across_a_reset_does_not_count_against_the_next_limit(api, sim):
+    """A slow request that began before a reset is answered after it, without using up the new window."""
+    sim.configure(rate_limit=(1, 300))
+    sim.add_fault("slow", delay=0.3, method="GET")
+    held = []
+    worker = threading.Thread(target=lambda: held.append(api.call("GET").status_code))
+    worker.start()
+    deadline = time.monotonic() + 5
+    while sim.get_counters()["total"] < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    sim.reset()
+    sim.configure(rate_limit=(1, 300))
+    worker.join(5)
+    assert held == [200]
+    assert api.call("GET").status_code == 200  # the new window's one request
+    assert api.call("GET").status_code == 429
 
 
 def test_rate_limit_default_is_cloudflares_and_can_be_switched_off(api, sim):
