@@ -42,7 +42,7 @@ HARNESS_ENV := CACHE_DIR='$(CACHE_DIR)' COPY_ROOT='$(COPY_ROOT)' LOG_DIR='$(LOG_
 	UNITS_ARGS='$(UNITS_ARGS)' INTEGRATION_ARGS='$(INTEGRATION_ARGS)' STEP_TIMEOUT='$(STEP_TIMEOUT)'
 HARNESS := PYTHON='$(PYTHON)' ANSIBLE_CORE='$(ANSIBLE_CORE)' $(HARNESS_ENV) bash hacking/ansible-test-env.sh
 HARNESS_OLDEST := PYTHON='$(OLDEST_PYTHON)' ANSIBLE_CORE='$(OLDEST_CORE)' $(HARNESS_ENV) \
-	RESULTS_MODE=append STEP_LABEL_SUFFIX=' (oldest)' PRINT_TOTAL=0 bash hacking/ansible-test-env.sh
+	RESULTS_MODE=append STEP_LABEL_SUFFIX=' (oldest)' LOG_SUFFIX=-oldest PRINT_TOTAL=0 bash hacking/ansible-test-env.sh
 
 .DEFAULT_GOAL := test
 .PHONY: test sanity units integration ecosystem docs venv clean demo help

@@ -53,6 +53,8 @@ INTEGRATION_ARGS=${INTEGRATION_ARGS:-}
 RESULTS_MODE=${RESULTS_MODE:-new}
 STEP_LABEL_SUFFIX=${STEP_LABEL_SUFFIX:-}
 PRINT_TOTAL=${PRINT_TOTAL:-1}
+# Keeps the logs of the support-matrix run apart from the first run's (units-oldest.log, ...).
+LOG_SUFFIX=${LOG_SUFFIX:-}
 DOCS_DEST=${DOCS_DEST:-$SRC_ROOT/build/docs}
 ECOSYSTEM_ONLY=${ECOSYSTEM_ONLY:-}
 STEP_TIMEOUT=${STEP_TIMEOUT:-900}
@@ -362,7 +364,7 @@ ansible_test() {
 
 # ansible-test units runs the modules, module_utils and controller unit tests as separate pytest
 # runs and stops at the first that fails, so each group gets its own run here: a failure in one
-# must not hide the results of the others. The JUnit files go to $LOG_DIR/units-junit.
+# must not hide the results of the others. The JUnit files go to $LOG_DIR/units$LOG_SUFFIX-junit.
 STEP_ERRORS=()
 
 run_units_group() {
@@ -371,10 +373,10 @@ run_units_group() {
     rm -rf "$junit"
     note "unit tests: $name"
     ansible_test units "$@" >>"$log" 2>&1 || status=$?
-    mkdir -p "$LOG_DIR/units-junit"
+    mkdir -p "$LOG_DIR/units$LOG_SUFFIX-junit"
     if [ -n "$(find "$junit" -name '*.xml' -print -quit 2>/dev/null)" ]; then
         for file in "$junit"/*.xml; do
-            mv "$file" "$LOG_DIR/units-junit/$name-${file##*/}"
+            mv "$file" "$LOG_DIR/units$LOG_SUFFIX-junit/$name-${file##*/}"
         done
     elif [ "$status" -ne 0 ] && [ "$status" -ne 124 ] && [ "$status" -ne 137 ]; then
         STEP_ERRORS+=("$name: ansible-test exited $status without writing results")
@@ -424,12 +426,12 @@ run_ecosystem() {
 }
 
 run_step() {
-    local step="$1" log="$LOG_DIR/$1.log" expected="$LOG_DIR/$1.expected" started rc=0 status=0
+    local step="$1" log="$LOG_DIR/$1$LOG_SUFFIX.log" expected="$LOG_DIR/$1$LOG_SUFFIX.expected" started rc=0 status=0
     local extra=()
     say "==> $step (ansible-core $ANSIBLE_CORE_VERSION, Python $PY_VERSION)"
     note "log: $log"
     started=$(now)
-    rm -rf "$COLLECTION_DIR/tests/output/junit" "$COLLECTION_DIR/tests/output/data" "$LOG_DIR/$step-junit"
+    rm -rf "$COLLECTION_DIR/tests/output/junit" "$COLLECTION_DIR/tests/output/data" "$LOG_DIR/$step$LOG_SUFFIX-junit"
     : >"$expected"
     : >"$log"
     STEP_ERRORS=()
@@ -468,15 +470,15 @@ run_step() {
     mv "$expected.tmp" "$expected"
 
     if [ -d "$COLLECTION_DIR/tests/output/junit" ]; then
-        mkdir -p "$LOG_DIR/$step-junit"
-        cp -r "$COLLECTION_DIR/tests/output/junit/." "$LOG_DIR/$step-junit/"
+        mkdir -p "$LOG_DIR/$step$LOG_SUFFIX-junit"
+        cp -r "$COLLECTION_DIR/tests/output/junit/." "$LOG_DIR/$step$LOG_SUFFIX-junit/"
     fi
     local errors=() error
     for error in "${STEP_ERRORS[@]}"; do
         errors+=(--error "$error")
     done
     "$VENV/bin/python" "$HACKING/summary.py" step "$step" --label "$step$STEP_LABEL_SUFFIX" --rc "$rc" --seconds "$(( $(now) - started ))" \
-        --junit-dir "$LOG_DIR/$step-junit" --data-dir "$COLLECTION_DIR/tests/output/data" \
+        --junit-dir "$LOG_DIR/$step$LOG_SUFFIX-junit" --data-dir "$COLLECTION_DIR/tests/output/data" \
         --expected "$expected" --results "$RESULTS" "${errors[@]}" || status=$?
     if [ "$status" -ne 0 ]; then
         show_tail "$log"
