@@ -51,7 +51,9 @@ class CloudflareError(Exception):
         self.args = (self.summary(),)
 
     def codes(self):
-        return [e.get("code") for e in self.errors if isinstance(e, dict) and e.get("code") is not None]
+        """Cloudflare's error codes that are numbers or strings; anything else an answer holds is not a code."""
+        return [e["code"] for e in self.errors
+                if isinstance(e, dict) and isinstance(e.get("code"), (int, str)) and not isinstance(e["code"], bool)]
 
     def summary(self):
         """``HTTP 403: Authentication error (10000)`` or the description."""

@@ -121,6 +121,13 @@ def test_wrong_global_key_points_at_email_and_key(httpserver, clock):
                                % (OPERATION, ACCOUNT))
 
 
+def test_codes_that_are_not_numbers_or_strings_are_ignored(httpserver, clock):
+    serve(httpserver, (envelope(None, False, [{"code": []}, {"code": {"a": 1}}, {"code": True}, {"code": 10000}]), 403))
+    outcome, _warnings = run(httpserver, clock, wait=False)
+    assert outcome.error.codes() == [10000]
+    assert "Account Filter Lists Read" in outcome.failure
+
+
 def test_error_in_the_middle_of_a_wait_keeps_the_last_status(httpserver, clock):
     serve(httpserver, status("running"), (envelope(None, False, [{"code": 10000, "message": "Authentication error"}]), 403))
     outcome, _warnings = run(httpserver, clock)
