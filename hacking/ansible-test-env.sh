@@ -170,39 +170,49 @@ venv_key() {
     } | sha256sum | cut -c1-12
 }
 
+# Build DIR/venv and pip install ARGS... into it, or reuse it if a build of it finished; one build
+# at a time per DIR. LABEL names it in the output ("venv: PATH (reused)", which demo.sh reads).
+build_venv() {
+    local label="$1" dir="$2" started
+    local venv="$dir/venv"
+    shift 2
+    mkdir -p "$dir"
+    exec 8>"$dir/.lock"
+    flock 8
+    if [ -f "$venv/.netedge-complete" ]; then
+        touch "$venv/.netedge-complete"
+        note "$label: $venv (reused)"
+    else
+        started=$(now)
+        note "$label: $venv (building with $BASE_PYTHON)"
+        rm -rf "$venv"
+        if ! { "$BASE_PYTHON" -m venv "$venv" &&
+               "$venv/bin/python" -m pip install --disable-pip-version-check --quiet --upgrade pip &&
+               "$venv/bin/python" -m pip install --disable-pip-version-check --quiet "$@"
+             } >"$dir/build.log" 2>&1; then
+            tail -n 30 "$dir/build.log" | sed 's/^/    | /'
+            flock -u 8
+            return 1
+        fi
+        touch "$venv/.netedge-complete"
+        note "$label built in $(( $(now) - started ))s (log: $dir/build.log)"
+    fi
+    flock -u 8
+}
+
 ensure_venv() {
-    local key file started args=()
+    local key file args=()
     key=$(venv_key)
     ENV_DIR="$CACHE_DIR/venvs/py$PY_VERSION-$key"
     VENV="$ENV_DIR/venv"
     PYBIN="$ENV_DIR/pybin"
-    mkdir -p "$ENV_DIR"
+    while read -r file; do
+        args+=(-r "$SRC_ROOT/$file")
+    done < <(requirement_files)
+    build_venv venv "$ENV_DIR" "$ANSIBLE_CORE" "${args[@]}" || return 1
 
     exec 8>"$ENV_DIR/.lock"
     flock 8
-
-    if [ -f "$VENV/.netedge-complete" ]; then
-        touch "$VENV/.netedge-complete"
-        note "venv: $VENV (reused)"
-    else
-        started=$(now)
-        note "venv: $VENV (building with $BASE_PYTHON, $ANSIBLE_CORE)"
-        rm -rf "$VENV"
-        while read -r file; do
-            args+=(-r "$SRC_ROOT/$file")
-        done < <(requirement_files)
-        if ! { "$BASE_PYTHON" -m venv "$VENV" &&
-               "$VENV/bin/python" -m pip install --disable-pip-version-check --quiet --upgrade pip &&
-               "$VENV/bin/python" -m pip install --disable-pip-version-check --quiet "$ANSIBLE_CORE" "${args[@]}"
-             } >"$ENV_DIR/build.log" 2>&1; then
-            tail -n 30 "$ENV_DIR/build.log" | sed 's/^/    | /'
-            flock -u 8
-            return 1
-        fi
-        touch "$VENV/.netedge-complete"
-        note "venv built in $(( $(now) - started ))s (log: $ENV_DIR/build.log)"
-    fi
-
     # Links to the real interpreters, first on PATH for ansible-test.
     mkdir -p "$PYBIN"
     local version real
@@ -294,32 +304,11 @@ ensure_copy() {
 # The ecosystem tools (ansible-lint, galaxy-importer, antsibull-docs, ansible-builder, Sphinx) get a venv
 # of their own: they pin their own ansible-core and would otherwise decide the version under test.
 ensure_tools_venv() {
-    local key dir started
+    local key dir
     key=$( { printf '%s\n' "$BASE_PYTHON" "$HARNESS_VERSION"; cat "$HACKING/requirements-tools.txt"; } | sha256sum | cut -c1-12)
     dir="$CACHE_DIR/venvs/tools-py$PY_VERSION-$key"
     TOOLS="$dir/venv"
-    mkdir -p "$dir"
-    exec 7>"$dir/.lock"
-    flock 7
-    if [ -f "$TOOLS/.netedge-complete" ]; then
-        touch "$TOOLS/.netedge-complete"
-        note "tools venv: $TOOLS (reused)"
-    else
-        started=$(now)
-        note "tools venv: $TOOLS (building)"
-        rm -rf "$TOOLS"
-        if ! { "$BASE_PYTHON" -m venv "$TOOLS" &&
-               "$TOOLS/bin/python" -m pip install --disable-pip-version-check --quiet --upgrade pip &&
-               "$TOOLS/bin/python" -m pip install --disable-pip-version-check --quiet -r "$HACKING/requirements-tools.txt"
-             } >"$dir/build.log" 2>&1; then
-            tail -n 30 "$dir/build.log" | sed 's/^/    | /'
-            flock -u 7
-            return 1
-        fi
-        touch "$TOOLS/.netedge-complete"
-        note "tools venv built in $(( $(now) - started ))s (log: $dir/build.log)"
-    fi
-    flock -u 7
+    build_venv "tools venv" "$dir" -r "$HACKING/requirements-tools.txt"
 }
 
 # ---------------------------------------------------------------------------
