@@ -5,7 +5,8 @@
 
 import pytest
 
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import FakeClock, RawServer
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import FakeClock
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.scripted_server import ScriptedServer
 
 
 @pytest.fixture
@@ -15,6 +16,7 @@ def clock():
 
 @pytest.fixture
 def raw_server():
-    server = RawServer()
+    """A server for faults an HTTP library cannot make: put answers (resets, silence) in its queue."""
+    server = ScriptedServer()
     yield server
     server.close()

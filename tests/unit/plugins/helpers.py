@@ -3,17 +3,17 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Test helpers shared by the plugin tests: a fake clock, Cloudflare envelopes, and a
-raw TCP server for faults that an HTTP server library cannot produce (resets, silence)."""
+"""Test helpers shared by the plugin tests: a fake clock, Cloudflare envelopes, a keep-alive
+server that counts connections, and the in-process module runner."""
 
 import contextlib
+import io
 import json
-import socket
-import struct
 import threading
 import time
 
 from ansible.module_utils import basic
+from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.common.text.converters import to_bytes
 
 try:
@@ -28,6 +28,25 @@ except ImportError:  # ansible-core < 2.19 has no patch_module_args
             yield
         finally:
             basic._ANSIBLE_ARGS = old  # pylint: disable=protected-access
+
+
+def run_module(module, args):
+    """Run ``module.main()`` in-process as Ansible would; its JSON result, raw stdout, and exit code.
+
+    Warnings are kept per process, and each call here stands for a separate module run.
+    """
+    getattr(ansible_warnings, "_global_warnings", []).clear()
+    out = io.StringIO()
+    code = None
+    with patch_module_args(args), contextlib.redirect_stdout(out):
+        try:
+            module.main()
+        except SystemExit as exc:
+            code = exc.code
+    raw = out.getvalue()
+    assert code is not None, "the module returned without exit_json or fail_json: %r" % raw
+    return json.loads(raw), raw, code
+
 
 ACCOUNT = "0123456789abcdef0123456789abcdef"
 OPERATION = "4da8780eeb215e6cb7f48dd981c4ea02"
@@ -54,63 +73,6 @@ class FakeClock:
 
 def envelope(result, success=True, errors=None, messages=None):
     return json.dumps({"result": result, "success": success, "errors": errors or [], "messages": messages or []})
-
-
-class RawServer:
-    """A TCP server on 127.0.0.1 that answers each connection with the next scripted action.
-
-    Actions: ("reset",) closes with RST; ("silent", seconds) says nothing;
-    ("http", status, body) answers once with Connection: close.
-    """
-
-    def __init__(self):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.url = "http://127.0.0.1:%d/client/v4" % self.port
-        self.actions = []
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self):
-        while not self._stop.is_set():
-            try:
-                conn, _addr = self.sock.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            self.connections += 1
-            action = self.actions.pop(0) if self.actions else ("reset",)
-            threading.Thread(target=self._handle, args=(conn, action), daemon=True).start()
-
-    @staticmethod
-    def _handle(conn, action):
-        conn.settimeout(2)
-        try:
-            conn.recv(65536)
-            if action[0] == "reset":
-                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            elif action[0] == "silent":
-                time.sleep(action[1])
-            elif action[0] == "http":
-                body = action[2].encode()
-                conn.sendall(b"HTTP/1.1 %d X\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
-                             b"Connection: close\r\n\r\n%s" % (action[1], len(body), body))
-        except OSError:
-            pass
-        finally:
-            conn.close()
-
-    def close(self):
-        self._stop.set()
-        self.sock.close()
-        self._thread.join(2)
 
 
 class KeepAliveServer:

@@ -16,8 +16,6 @@ Each case has a few seconds of real time; sleeps between retries are real here t
 where a fake clock is named.
 """
 
-import contextlib
-import io
 import json
 import time
 
@@ -26,7 +24,7 @@ import pytest
 
 from ansible_collections.netedge.cloudflare.plugins.module_utils._client import CloudflareClient, CloudflareError
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_list_bulk_operation_info as module
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import ACCOUNT, OPERATION, TOKEN, FakeClock, patch_module_args
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import ACCOUNT, OPERATION, TOKEN, FakeClock, run_module
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.scripted_server import ScriptedServer, http_response
 
 PATH = "/accounts/%s/rules/lists/bulk_operations/%s" % (ACCOUNT, OPERATION)
@@ -94,13 +92,10 @@ def test_retries_of_a_stalled_request_stay_within_the_documented_bound(server, s
     assert len(clock.sleeps) == max_retries and all(s <= 8 for s in clock.sleeps)
 
 
-def run_module(args):
-    out = io.StringIO()
+def run_timed(args):
     started = time.monotonic()
-    with patch_module_args(args), contextlib.redirect_stdout(out):
-        with pytest.raises(SystemExit) as info:
-            module.main()
-    return json.loads(out.getvalue()), info.value.code, time.monotonic() - started
+    result, _raw, code = run_module(module, args)
+    return result, code, time.monotonic() - started
 
 
 @pytest.mark.parametrize("stall", ["drip-fed body", "silence", "slow running", "429 storm"])
@@ -115,9 +110,9 @@ def test_a_waiting_task_ends_within_wait_timeout_plus_timeout(server, stall):  #
     else:
         server.answer = STALLS[stall]
     wait_timeout, timeout = 1.0, 0.5
-    result, code, elapsed = run_module(dict(account_id=ACCOUNT, operation_id=OPERATION, api_token=TOKEN,
-                                            base_url=server.url, wait=True, wait_timeout=wait_timeout, timeout=timeout,
-                                            max_retries=3))
+    result, code, elapsed = run_timed(dict(account_id=ACCOUNT, operation_id=OPERATION, api_token=TOKEN,
+                                           base_url=server.url, wait=True, wait_timeout=wait_timeout, timeout=timeout,
+                                           max_retries=3))
     assert code == 1
     assert elapsed <= wait_timeout + timeout + SLACK, (elapsed, result["msg"])
     if stall == "slow running":
@@ -134,8 +129,8 @@ def test_a_retry_after_longer_than_60_s_fails_at_once_and_says_so(server):  # py
     server.answer = http_response(429, json.dumps({"result": None, "success": False, "messages": [],
                                                    "errors": [{"code": 971, "message": "slow down"}]}),
                                   {"Retry-After": "299"})
-    result, code, elapsed = run_module(dict(account_id=ACCOUNT, operation_id=OPERATION, api_token=TOKEN,
-                                            base_url=server.url, wait=True, wait_timeout=600, timeout=1))
+    result, code, elapsed = run_timed(dict(account_id=ACCOUNT, operation_id=OPERATION, api_token=TOKEN,
+                                           base_url=server.url, wait=True, wait_timeout=600, timeout=1))
     assert code == 1
     assert elapsed <= 1 + SLACK
     assert ("HTTP 429: slow down (971); Cloudflare asked to retry after 299 s, longer than the 60 s this module waits."

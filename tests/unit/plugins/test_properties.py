@@ -15,8 +15,6 @@
 Answers come from a real server on 127.0.0.1 (scripted_server.py); requests is not patched.
 """
 
-import contextlib
-import io
 import json
 import os
 import re
@@ -38,7 +36,7 @@ from ansible_collections.netedge.cloudflare.plugins.module_utils._client import 
 )
 from ansible_collections.netedge.cloudflare.plugins.module_utils._options import is_loopback_host
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_list_bulk_operation_info as module
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import ACCOUNT, OPERATION, TOKEN, FakeClock, FakeTime, patch_module_args
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import ACCOUNT, OPERATION, TOKEN, FakeClock, FakeTime, run_module
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.scripted_server import ScriptedServer, http_response
 
 # Bounded: every property runs in a few seconds, and never writes an example database into the
@@ -82,18 +80,8 @@ def server(env):  # pylint: disable=redefined-outer-name,unused-argument
     srv.close()
 
 
-def run_module(args):
-    """Run the module in-process; its JSON result, raw stdout, and exit code."""
-    out = io.StringIO()
-    code = None
-    with patch_module_args(args), contextlib.redirect_stdout(out):
-        try:
-            module.main()
-        except SystemExit as exc:
-            code = exc.code
-    raw = out.getvalue()
-    assert code is not None, "the module returned without exit_json or fail_json: %r" % raw
-    return json.loads(raw), raw, code
+def run(args):
+    return run_module(module, args)
 
 
 def assert_clean(result, raw):
@@ -133,7 +121,7 @@ ids = st.one_of(st.text(max_size=200), hostile, st.from_regex(r"[A-Za-z0-9_-]{1,
 @example(operation_id="\x00")
 def test_any_operation_id_runs_or_is_refused_and_reaches_only_its_path(server, operation_id):  # pylint: disable=redefined-outer-name
     server.reset()
-    result, raw, code = run_module(module_args(base_url=server.url, operation_id=operation_id))
+    result, raw, code = run(module_args(base_url=server.url, operation_id=operation_id))
     assert_clean(result, raw)
     event("valid" if re.fullmatch(r"[A-Za-z0-9_-]{1,128}", operation_id) else "refused")
     if re.fullmatch(r"[A-Za-z0-9_-]{1,128}", operation_id):
@@ -155,7 +143,7 @@ def test_any_operation_id_runs_or_is_refused_and_reaches_only_its_path(server, o
 @example(account_id=ACCOUNT[:31] + "\x00")
 def test_any_account_id_runs_or_is_refused_and_reaches_only_its_path(server, account_id):  # pylint: disable=redefined-outer-name
     server.reset()
-    result, raw, code = run_module(module_args(base_url=server.url, account_id=account_id))
+    result, raw, code = run(module_args(base_url=server.url, account_id=account_id))
     assert_clean(result, raw)
     event("valid" if re.fullmatch(r"[0-9a-fA-F]{32}", account_id) else "refused")
     if re.fullmatch(r"[0-9a-fA-F]{32}", account_id):
@@ -230,7 +218,7 @@ def host_requests_would_contact(url):
 def test_any_base_url_runs_or_is_refused_and_never_sends_credentials_in_clear(proxy, base_url):  # pylint: disable=redefined-outer-name
     proxy.reset()
     started = time.monotonic()
-    result, raw, code = run_module(module_args(base_url=base_url, timeout=1))
+    result, raw, code = run(module_args(base_url=base_url, timeout=1))
     assert_clean(result, raw)
     # Whatever base_url says, no request with credentials reached the proxy in clear: only
     # CONNECT (a TLS tunnel) may go through a proxy.
@@ -382,7 +370,7 @@ def test_any_answer_gives_a_result_or_a_short_cloudflare_error(server, status, b
 def test_any_answer_ends_the_module_cleanly(server, status, body, framing, retry_after, wait):  # pylint: disable=redefined-outer-name
     answer, _delivered = framed(status, body, framing, "application/json", retry_after, None)
     server.reset(answer)
-    result, raw, code = run_module(module_args(base_url=server.url, max_retries=1, wait=wait, wait_timeout=0))
+    result, raw, code = run(module_args(base_url=server.url, max_retries=1, wait=wait, wait_timeout=0))
     assert_clean(result, raw)
     event("ran" if code == 0 else "failed")
     if code == 0:

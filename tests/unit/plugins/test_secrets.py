@@ -12,20 +12,17 @@ the API token nor the global key appears in the module's result, its warnings, w
 or the text of the client's exceptions.
 """
 
-import contextlib
-import io
 import json
 
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.common import warnings as ansible_warnings
 
 from ansible_collections.netedge.cloudflare.plugins.module_utils import _client
 from ansible_collections.netedge.cloudflare.plugins.module_utils._client import CloudflareClient, CloudflareError
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_list_bulk_operation_info as module
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import (
-    patch_module_args,
+    run_module,
     ACCOUNT,
     API_KEY,
     EMAIL,
@@ -111,12 +108,8 @@ def server(shared_server):  # pylint: disable=redefined-outer-name
 
 
 def run(args):
-    getattr(ansible_warnings, "_global_warnings", []).clear()
-    out = io.StringIO()
-    with patch_module_args(args), contextlib.redirect_stdout(out):
-        with pytest.raises(SystemExit) as info:
-            module.main()
-    return out.getvalue(), info.value.code
+    _result, raw, code = run_module(module, args)
+    return raw, code
 
 
 AUTH_MODES = {

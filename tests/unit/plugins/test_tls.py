@@ -10,9 +10,7 @@ The HTTPS server is a real one on 127.0.0.1 with a self-signed certificate made 
 openssl command (or the cryptography package when there is no openssl).
 """
 
-import contextlib
 import datetime
-import io
 import ipaddress
 import json
 import shutil
@@ -21,11 +19,10 @@ import subprocess
 
 import pytest
 
-from ansible.module_utils.common import warnings as ansible_warnings
 
 from ansible_collections.netedge.cloudflare.plugins.module_utils import _client
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_list_bulk_operation_info as module
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import ACCOUNT, API_KEY, EMAIL, OPERATION, TOKEN, FakeTime, patch_module_args
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import ACCOUNT, API_KEY, EMAIL, OPERATION, TOKEN, FakeTime, run_module
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.scripted_server import ScriptedServer, http_response
 
 DONE = {"id": OPERATION, "status": "completed", "completed": "2026-11-22T19:00:01.000000Z"}
@@ -91,17 +88,10 @@ def clean_env(monkeypatch, clock):
 
 
 def run(args):
-    # Warnings are kept per process; each run here is a separate module run.
-    getattr(ansible_warnings, "_global_warnings", []).clear()
-    out = io.StringIO()
-    with patch_module_args(args), contextlib.redirect_stdout(out):
-        with pytest.raises(SystemExit) as info:
-            module.main()
-    raw = out.getvalue()
-    result = json.loads(raw)
+    result, raw, code = run_module(module, args)
     assert "Traceback" not in raw and "exception" not in result
     assert TOKEN not in raw and API_KEY not in raw
-    return result, info.value.code
+    return result, code
 
 
 def warnings_of(result):

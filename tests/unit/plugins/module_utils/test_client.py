@@ -19,6 +19,7 @@ from ansible_collections.netedge.cloudflare.plugins.module_utils._client import 
     parse_retry_after,
 )
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import API_KEY, EMAIL, TOKEN, KeepAliveServer, envelope
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.scripted_server import http_response
 
 PATH = "/accounts/0123456789abcdef0123456789abcdef/rules/lists/bulk_operations/abc"
 OK_OP = {"id": "abc", "status": "running"}
@@ -223,7 +224,7 @@ def test_error_chain_is_shown(httpserver, base, clock):
 
 
 def test_connection_reset_is_retried_then_reported(raw_server, clock):
-    raw_server.actions = [("reset",), ("reset",)]
+    raw_server.queue = [[("reset",)], [("reset",)]]
     with pytest.raises(CloudflareError) as info:
         make_client(raw_server.url, clock, max_retries=1).get(PATH)
     assert info.value.status is None
@@ -233,13 +234,13 @@ def test_connection_reset_is_retried_then_reported(raw_server, clock):
 
 
 def test_connection_reset_then_answer_succeeds(raw_server, clock):
-    raw_server.actions = [("reset",), ("http", 200, envelope(OK_OP))]
+    raw_server.queue = [[("reset",)], http_response(200, envelope(OK_OP).encode(), {"Content-Type": "application/json"})]
     assert make_client(raw_server.url, clock).get(PATH) == OK_OP
     assert clock.sleeps == [0.5]
 
 
 def test_timeout_is_retried_and_reported(raw_server, clock):
-    raw_server.actions = [("silent", 1.0), ("silent", 1.0)]
+    raw_server.queue = [[("silent", 1.0)], [("silent", 1.0)]]
     with pytest.raises(CloudflareError) as info:
         make_client(raw_server.url, clock, max_retries=1, timeout=0.2).get(PATH)
     assert str(info.value) == "no answer from %s within 0.2 s" % raw_server.url
@@ -305,7 +306,7 @@ def test_no_secret_in_any_error(httpserver, base, clock, raw_server):
         with pytest.raises(CloudflareError) as info:
             make_client(base, clock, max_retries=0).get(PATH)
         failures.append(info.value)
-    raw_server.actions = [("reset",)]
+    raw_server.queue = [[("reset",)]]
     with pytest.raises(CloudflareError) as info:
         make_client(raw_server.url, clock, max_retries=0).get(PATH)
     failures.append(info.value)
