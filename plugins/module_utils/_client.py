@@ -206,7 +206,6 @@ class CloudflareClient:
             # A request may not stretch far past the wait deadline, but it
             # keeps up to a second so that a last poll can still be answered.
             timeout = max(min(1.0, timeout), min(timeout, deadline - self.clock()))
-        started = self.clock()
         self.requests_sent += 1
 
         def exchange():
@@ -214,7 +213,7 @@ class CloudflareClient:
                                             stream=True, proxies=self._proxies, allow_redirects=False,
                                             verify=self._verify)
             try:
-                return response, self._read_body(response, started + timeout)
+                return response, self._read_body(response)
             finally:
                 response.close()
 
@@ -238,7 +237,8 @@ class CloudflareClient:
             raise _transport_error("request to %s failed (%s)" % (self.base_url, _root_cause(exc)), transient=False)
         return _unwrap(response, body)
 
-    def _read_body(self, response, read_deadline):
+    def _read_body(self, response):
+        """The whole body; _within bounds how long reading it may take."""
         chunks = []
         size = 0
         for chunk in response.iter_content(65536):
@@ -247,8 +247,6 @@ class CloudflareClient:
             if size > MAX_BODY_BYTES:
                 raise _transport_error("the answer from %s is larger than %d bytes" % (self.base_url, MAX_BODY_BYTES),
                                        transient=False)
-            if self.clock() > read_deadline:
-                raise requests.exceptions.Timeout()
         return b"".join(chunks)
 
 
