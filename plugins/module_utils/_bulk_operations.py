@@ -10,7 +10,7 @@ it through ``check_operation``; this is the only place that knows what the
 statuses mean. No AnsibleModule here: the outcome is returned as data.
 """
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._errors import CloudflareError, excerpt
+from ansible_collections.netedge.cloudflare.plugins.module_utils._errors import CloudflareError, excerpt, explain
 from ansible_collections.netedge.cloudflare.plugins.module_utils._waiter import wait_until
 
 TERMINAL_STATUSES = ("completed", "failed")
@@ -68,17 +68,7 @@ def describe_api_error(err, account_id, operation_id):
     if err.status == 404:
         return ("%s: %s. Cloudflare has no bulk operation with that id in that account: check that operation_id "
                 "comes from a list change in this same account." % (doing, err.summary()))
-    codes = set(err.codes())
-    if err.status in (400, 403) and 9103 in codes:
-        return ("%s: %s. Check api_email and api_key (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY); a scoped "
-                "API token with 'Account Filter Lists Read' is the safer choice." % (doing, err.summary()))
-    if err.status in (400, 403) and codes & {9106, 6003, 10000}:
-        return ("%s: %s. Check the credentials: an API token needs the 'Account Filter Lists Read' "
-                "permission for this account." % (doing, err.summary()))
-    if err.status == 429:
-        return ("%s: %s. Cloudflare's rate limit (1,200 requests per 5 minutes, shared by every tool using "
-                "these credentials) is exhausted; try again later or poll less often." % (doing, err.summary()))
-    return "%s: %s" % (doing, err.summary())
+    return explain(err, doing)
 
 
 def check_operation(client, account_id, operation_id, wait, wait_timeout, wait_sleep, warn):

@@ -43,9 +43,19 @@ USER_AGENT = "netedge.cloudflare/%s (+https://github.com/netedge/cloudflare)" % 
 # status does not produce).
 RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 
-# Only idempotent calls are retried on errors that may have reached the API.
-# A POST is retried only on 429, which Cloudflare answers before doing anything.
-IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
+# Which failures are retried, for which methods, and why:
+# - A read (GET) changes nothing, so any failure worth another try is retried: a connection
+#   error, a timeout, a truncated answer, 429 and the 5xx above.
+# - A write (POST, PUT, DELETE) is retried only when the failure proves that nothing was done:
+#   a 429 (Cloudflare's rate limiter, and the refusal of a second pending bulk operation, answer
+#   before doing anything) and a connection that was never made (refused, no route, name not
+#   resolved, connect timeout). Every other failure of a write (a reset or timeout after the
+#   request left, a truncated answer, a 5xx that the edge may have sent after the origin acted)
+#   leaves its outcome unknown: the error says so (``outcome_unknown``), and the caller reads
+#   the state again and decides, so that a change is never applied twice. An item write that was
+#   applied twice is not harmless: an append of items already there can fail the whole operation.
+READ_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
+WRITE_RETRY_STATUSES = frozenset((429,))
 
 # Back-off without Retry-After: 0.5 s doubling, capped at 8 s, with jitter.
 # These are the numbers of Cloudflare's official SDKs.
@@ -148,18 +158,32 @@ class CloudflareClient:
     def close(self):
         self.session.close()
 
-    def get(self, path, deadline=None):
+    def get(self, path, deadline=None, params=None):
         """GET ``path`` and return Cloudflare's ``result``."""
-        return self.request("GET", path, deadline=deadline)
+        return self.request("GET", path, deadline=deadline, params=params)
 
-    def request(self, method, path, json_body=None, deadline=None):
-        """Send one API call, retrying what is worth retrying.
+    def get_page(self, path, params=None, deadline=None):
+        """GET ``path`` and return ``(result, result_info)``, for calls that page."""
+        return self.request("GET", path, deadline=deadline, params=params, with_info=True)
+
+    def post(self, path, json_body, deadline=None):
+        return self.request("POST", path, json_body=json_body, deadline=deadline)
+
+    def put(self, path, json_body, deadline=None):
+        return self.request("PUT", path, json_body=json_body, deadline=deadline)
+
+    def delete(self, path, json_body=None, deadline=None):
+        return self.request("DELETE", path, json_body=json_body, deadline=deadline)
+
+    def request(self, method, path, json_body=None, deadline=None, params=None, with_info=False):
+        """Send one API call, retrying what is worth retrying (see READ_METHODS).
 
         ``deadline`` is a value of ``clock``: no attempt starts, and no
-        back-off sleeps, past it. Returns the envelope's ``result``.
+        back-off sleeps, past it. Returns the envelope's ``result``, or
+        ``(result, result_info)`` with ``with_info``.
         """
         try:
-            return self._request(method, path, json_body, deadline)
+            return self._request(method.upper(), path, json_body, deadline, params, with_info)
         except CloudflareError as err:
             # A server or proxy may echo the request's headers in its answer,
             # and error texts quote answers: no credential leaves this client
@@ -167,14 +191,15 @@ class CloudflareClient:
             redact(err, self._secrets)
             raise
 
-    def _request(self, method, path, json_body, deadline):
-        method = method.upper()
+    def _request(self, method, path, json_body, deadline, params, with_info):
         attempt = 0
         while True:
             try:
-                return self._attempt(method, path, json_body, deadline)
+                return self._attempt(method, path, json_body, deadline, params, with_info)
             except CloudflareError as err:
                 attempt += 1
+                if method not in READ_METHODS and _outcome_unknown(err):
+                    err.outcome_unknown = True
                 delay = self._retry_delay(method, err, attempt)
                 if delay is None:
                     raise
@@ -189,7 +214,7 @@ class CloudflareClient:
             return None
         if not (err.transient or err.status in RETRY_STATUSES):
             return None
-        if method not in IDEMPOTENT_METHODS and err.status != 429:
+        if method not in READ_METHODS and err.sent and err.status not in WRITE_RETRY_STATUSES:
             return None
         if err.retry_after is not None:
             if err.retry_after > RETRY_AFTER_MAX:
@@ -199,7 +224,7 @@ class CloudflareClient:
             return err.retry_after
         return backoff_delay(attempt, self.rand)
 
-    def _attempt(self, method, path, json_body, deadline):
+    def _attempt(self, method, path, json_body, deadline, params, with_info):
         url = self.base_url + path
         timeout = self.timeout
         if deadline is not None:
@@ -209,7 +234,7 @@ class CloudflareClient:
         self.requests_sent += 1
 
         def exchange():
-            response = self.session.request(method, url, json=json_body, timeout=(min(timeout, CONNECT_TIMEOUT_MAX), timeout),
+            response = self.session.request(method, url, json=json_body, params=params, timeout=(min(timeout, CONNECT_TIMEOUT_MAX), timeout),
                                             stream=True, proxies=self._proxies, allow_redirects=False,
                                             verify=self._verify)
             try:
@@ -224,10 +249,15 @@ class CloudflareClient:
                 "TLS verification failed for %s (%s). Set validate_certs=false only for a trusted test "
                 "endpoint, or point REQUESTS_CA_BUNDLE at the CA that signed its certificate" % (self.base_url, _root_cause(exc)),
                 transient=False)
+        except requests.exceptions.ConnectTimeout:
+            raise _transport_error("could not connect to %s within %g s" % (self.base_url, min(timeout, CONNECT_TIMEOUT_MAX)),
+                                   sent=False)
         except requests.exceptions.Timeout:
             raise _transport_error("no answer from %s within %g s" % (self.base_url, timeout))
         except requests.exceptions.ConnectionError as exc:
-            raise _transport_error("could not connect to %s (%s)" % (self.base_url, _root_cause(exc)))
+            if _never_connected(exc):
+                raise _transport_error("could not connect to %s (%s)" % (self.base_url, _root_cause(exc)), sent=False)
+            raise _transport_error("the connection to %s failed (%s)" % (self.base_url, _root_cause(exc)))
         except requests.exceptions.ChunkedEncodingError as exc:
             # The connection closed before the whole answer arrived (a body
             # shorter than its Content-Length, a broken chunk): a truncated
@@ -235,7 +265,7 @@ class CloudflareClient:
             raise _transport_error("the answer from %s was cut short (%s)" % (self.base_url, _root_cause(exc)))
         except requests.exceptions.RequestException as exc:
             raise _transport_error("request to %s failed (%s)" % (self.base_url, _root_cause(exc)), transient=False)
-        return _unwrap(response, body)
+        return _unwrap(response, body, with_info)
 
     def _read_body(self, response):
         """The whole body; _within bounds how long reading it may take."""
@@ -278,8 +308,38 @@ def _within(func, seconds):
     return box["value"]
 
 
-def _transport_error(description, transient=True):
-    return CloudflareError(description, transient=transient)
+def _transport_error(description, transient=True, sent=True):
+    err = CloudflareError(description, transient=transient)
+    err.sent = sent
+    return err
+
+
+def _outcome_unknown(err):
+    """Whether a failed write may have been applied: it left, and no 4xx refusal came back.
+
+    A 4xx (429 included) is Cloudflare refusing the request before acting on it. No answer, a 5xx,
+    or a 2xx whose body could not be read all leave open whether the change was made.
+    """
+    if not err.sent:
+        return False
+    return err.status is None or err.status >= 500 or err.status < 400
+
+
+def _never_connected(exc):
+    """True when a ConnectionError happened before any byte of the request could leave.
+
+    urllib3 raises NewConnectionError (refused, unreachable) and NameResolutionError (a subclass)
+    while opening the socket; a reset or close after that comes as a ProtocolError instead.
+    """
+    seen = 0
+    reason = exc
+    while reason is not None and seen < 8:
+        if type(reason).__name__ in ("NewConnectionError", "NameResolutionError", "ConnectTimeoutError"):
+            return True
+        nxt = getattr(reason, "reason", None)
+        reason = nxt if isinstance(nxt, BaseException) else (reason.__cause__ or reason.__context__)
+        seen += 1
+    return False
 
 
 def _root_cause(exc):
@@ -304,7 +364,7 @@ def _root_cause(exc):
     return excerpt(text) or type(reason).__name__
 
 
-def _unwrap(response, body):
+def _unwrap(response, body, with_info=False):
     """Turn an HTTP answer into ``result`` or a CloudflareError."""
     status = response.status_code
     retry_after = parse_retry_after(response.headers)
@@ -340,4 +400,7 @@ def _unwrap(response, body):
                               status=status, errors=errors, messages=messages)
     if envelope.get("result") is None:
         raise CloudflareError("Cloudflare's answer has no result", status=status, errors=errors, messages=messages)
+    if with_info:
+        info = envelope.get("result_info")
+        return envelope["result"], info if isinstance(info, dict) else {}
     return envelope["result"]

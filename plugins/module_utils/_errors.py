@@ -39,6 +39,11 @@ class CloudflareError(Exception):
         self.errors = list(errors or [])
         self.messages = list(messages or [])
         self.retry_after = retry_after
+        # False only when the request never left (the connection could not be made).
+        self.sent = True
+        # True for a write whose failure leaves unknown whether Cloudflare applied it: the
+        # caller must read the state again before deciding to send anything more.
+        self.outcome_unknown = False
         # Why the client stopped here (no retry left, the deadline, a long
         # Retry-After): shown after Cloudflare's own errors too.
         self.notes = []
@@ -72,6 +77,25 @@ class CloudflareError(Exception):
     def to_result(self):
         """The keys a failed task returns about this error."""
         return {"status": self.status, "errors": self.errors, "messages": self.messages}
+
+
+def explain(err, doing, write=False):
+    """``<what was being done>: <what Cloudflare said>. <what to try>``: the one failure message shape.
+
+    ``write`` names the permission a change needs (Edit) rather than the one a read needs (Read).
+    """
+    codes = set(err.codes())
+    permission = "Account Filter Lists Edit" if write else "Account Filter Lists Read"
+    if err.status in (400, 403) and 9103 in codes:
+        return ("%s: %s. Check api_email and api_key (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY); a scoped "
+                "API token with '%s' is the safer choice." % (doing, err.summary(), permission))
+    if err.status in (400, 403) and codes & {9106, 6003, 10000}:
+        return ("%s: %s. Check the credentials: an API token needs the '%s' "
+                "permission for this account." % (doing, err.summary(), permission))
+    if err.status == 429:
+        return ("%s: %s. Cloudflare's rate limit (1,200 requests per 5 minutes, shared by every tool using "
+                "these credentials) is exhausted; try again later or poll less often." % (doing, err.summary()))
+    return "%s: %s" % (doing, err.summary())
 
 
 def _format_cf_error(error, depth=0):

@@ -164,6 +164,25 @@ def check_operation_id(value):
             "digits, '_' or '-' (got %d characters)." % len(value or "")]
 
 
+# Cloudflare's rules for a list name: lower-case letters, digits and underscores, 1 to 50 of them.
+LIST_NAME_RE = re.compile(r"[a-z0-9_]{1,50}")
+# List ids are 32 hexadecimal characters; nothing else may reach the request path.
+LIST_ID_RE = re.compile(r"[0-9a-fA-F]{32}")
+
+
+def check_list_name(value, option="name"):
+    if value is None or LIST_NAME_RE.fullmatch(value):
+        return []
+    return ["%s must be 1 to 50 lower-case letters, digits or underscores, as Cloudflare requires (got %d characters%s)."
+            % (option, len(value), "" if re.fullmatch(r"[a-z0-9_]*", value) else ", with other characters")]
+
+
+def check_list_id(value, option="list_id"):
+    if value is None or LIST_ID_RE.fullmatch(value):
+        return []
+    return ["%s must be the 32-character hexadecimal id of a list (got %d characters)." % (option, len(value))]
+
+
 def auth_headers(params):
     if _is_set(params.get("api_token")):
         return {"Authorization": "Bearer " + params["api_token"]}
