@@ -209,7 +209,8 @@ def test_operation_moves_pending_running_completed_and_items_appear_at_completio
     assert api.ok("GET", f"/{list_id}")["num_items"] == 2
 
 
-def test_completed_and_failed_are_terminal(api, clock):
+def test_completed_and_failed_are_terminal(api, sim, clock):
+    sim.configure(busy_writes="queue")
     list_id = api.new_list()
     good = api.write("POST", list_id, [{"ip": "192.0.2.1"}])
     bad = api.write("POST", list_id, [{"ip": "not-an-ip"}])
@@ -221,6 +222,7 @@ def test_completed_and_failed_are_terminal(api, clock):
 
 
 def test_one_operation_at_a_time_per_account(api, sim, clock):
+    sim.configure(busy_writes="queue")
     list_id = api.new_list()
     other_list = api.new_list("second")
     ops = [api.write("POST", list_id, [{"ip": f"198.51.100.{n}"}]) for n in range(3)]
@@ -250,6 +252,7 @@ def test_accounts_have_separate_queues(api, sim, clock):
 
 
 def test_a_write_waits_behind_a_seeded_operation(api, sim, clock):
+    sim.configure(busy_writes="queue")
     list_id = api.new_list()
     seeded = sim.add_operation(duration=10, fail_with="Something went wrong")
     write = api.write("PUT", list_id, [{"ip": "192.0.2.7"}])
@@ -262,12 +265,11 @@ def test_a_write_waits_behind_a_seeded_operation(api, sim, clock):
     assert api.operation(write)["status"] == "completed"
 
 
-def test_busy_writes_can_be_refused_instead_of_queued(api, sim, clock):
-    sim.configure(busy_writes="reject")
+def test_busy_writes_are_refused_by_default(api, sim, clock):
     list_id = api.new_list()
     first = api.write("POST", list_id, [{"ip": "192.0.2.1"}])
     busy = api.call("POST", f"/{list_id}/items", json=[{"ip": "192.0.2.2"}])
-    assert busy.status_code == 429 and codes_of(busy, 429) == [10108]
+    assert busy.status_code == 400 and codes_of(busy, 400) == [10108]
     assert api.ok("GET", f"/{list_id}")["id"] == list_id
     clock.advance(1)
     assert api.operation(first)["status"] == "completed"
@@ -302,7 +304,8 @@ def test_replace_and_delete(api, clock):
     assert api.items(list_id) == [] and api.ok("GET", f"/{list_id}")["num_items"] == 0
 
 
-def test_appending_an_existing_item_updates_it_in_place(api, clock):
+def test_appending_an_existing_item_updates_it_in_place(api, sim, clock):
+    sim.configure(duplicate_append="update")
     list_id = api.new_list()
     api.write("POST", list_id, [{"ip": "192.0.2.1", "comment": "old"}])
     clock.advance(1)
@@ -341,7 +344,8 @@ def run_failing(api, clock, kind, items):
     ("ip", [{"ip": "192.0.2.1"}, {"ip": "192.0.2.300"}], "item 1: '192.0.2.300' is not a valid IP address or CIDR"),
     ("ip", [{"ip": "10.0.0.1/24"}], "not a valid IP address or CIDR"),
     ("ip", [{"ip": "10.0.0.0/7"}], "IPv4 CIDR prefixes must be between /8 and /32"),
-    ("ip", [{"ip": "2001:db8::/65"}], "IPv6 CIDR prefixes must be between /12 and /64"),
+    ("ip", [{"ip": "2001:db8::/65"}], "IPv6 CIDR prefixes must be between /4 and /64"),
+    ("ip", [{"ip": "2000::/3"}], "IPv6 CIDR prefixes must be between /4 and /64"),
     ("ip", [{"hostname": {"url_hostname": "example.com"}}], "a ip list takes items with exactly the 'ip' field (found: hostname)"),
     ("ip", [{"comment": "only a comment"}], "found: none"),
     ("hostname", [{"ip": "192.0.2.1"}], "a hostname list takes items"),
@@ -358,7 +362,7 @@ def test_rejected_writes_end_in_failed_operations(api, clock, kind, items, text)
 
 
 def test_item_limit_fails_the_operation_and_changes_nothing(api, sim, clock):
-    sim.configure(max_items=3)
+    sim.configure(max_items=3, busy_writes="queue")
     first, second = api.new_list("first"), api.new_list("second")
     api.write("POST", first, [{"ip": "192.0.2.1"}, {"ip": "192.0.2.2"}])
     over = api.write("POST", second, [{"ip": "198.51.100.1"}, {"ip": "198.51.100.2"}])

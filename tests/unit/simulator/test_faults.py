@@ -125,6 +125,7 @@ def test_success_false_on_200(api, sim):
 
 
 def test_operation_fault_sets_duration_and_failure(api, sim, clock):
+    sim.configure(busy_writes="queue")
     list_id = api.new_list()
     sim.add_fault("operation", duration=5, fail_with="Internal error, please retry")
     slow_fail = api.write("POST", list_id, [{"ip": "192.0.2.1"}])
@@ -293,7 +294,9 @@ def test_admin_operations_config_advance_and_reset(api, sim):
     failed = api.operation(body["id"])
     assert failed == {"id": body["id"], "status": "failed", "completed": failed["completed"], "error": "Seeded failure"}
     config = admin(sim, "POST", "config", {"op_duration": 3, "rate_limit": [50, 60], "max_lists": 5, "max_items": 20})[1]
-    assert config == {"op_duration": 3, "rate_limit": [50, 60], "max_lists": 5, "max_items": 20, "per_page_default": 25, "busy_writes": "queue"}
+    assert config == {"op_duration": 3, "rate_limit": [50, 60], "max_lists": 5, "max_items": 20, "per_page_default": 25, "busy_writes": "reject",
+                      "busy_status": 400, "duplicate_append": "refuse", "ipv4_host32": "address", "ipv6_address": "address",
+                      "host_bits": "refuse", "max_write_items": None}
     assert admin(sim, "GET", "config")[1]["max_items"] == 20
     assert admin(sim, "POST", "config", {"nonsense": 1})[0] == 400
     assert admin(sim, "POST", "reset")[1] == {"reset": True}

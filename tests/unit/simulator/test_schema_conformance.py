@@ -132,7 +132,8 @@ class Recorder:
 
 
 def run_success_scenario(rec, clock):
-    """Lists of every kind, their items, each operation status, the delete answers."""
+    """Lists of every kind, their items, each operation status, the delete answers (writes queue behind each other)."""
+    rec.sim.configure(busy_writes="queue")
     rec.call("list_created", "POST", json={"name": "conformance", "kind": "ip", "description": "ips"})
     rec.call("lists", "GET")
     for kind, items in KIND_ITEMS.items():
@@ -191,9 +192,12 @@ def run_error_scenario(rec, sim):
         rec.error(f"fault_{status}", "GET")
     sim.add_fault("success_false")
     rec.error("success_false", "GET")
-    sim.configure(busy_writes="reject")
+    sim.configure(busy_writes="reject", max_write_items=1)
     sim.add_operation(duration=5)
     rec.error("busy", "PUT", f"/{list_id}/items", json=[])
+    sim.configure(busy_status=429)
+    rec.error("busy_429", "PUT", f"/{list_id}/items", json=[])
+    rec.error("too_many_items", "POST", f"/{list_id}/items", json=[{"ip": "192.0.2.1"}, {"ip": "192.0.2.2"}])
     sim.configure(rate_limit=(1, 60))
     sim.advance(60)
     rec.call("rate_limit_first", "GET")
@@ -315,7 +319,8 @@ ERRORS = {
     "bad_kind": (400, 10102), "bad_description": (400, 10103), "duplicate_name": (400, 10104), "bad_per_page": (400, 10106),
     "bad_cursor": (400, 10107), "list_in_use": (400, 10031), "list_limit": (400, 10105), "fault_429": (429, 971),
     "fault_500": (500, 10001), "fault_502": (502, 10002), "fault_503": (503, 10003), "fault_504": (504, 10004),
-    "success_false": (200, 10002), "rate_limited": (429, 10100), "busy": (429, 10108),
+    "success_false": (200, 10002), "rate_limited": (429, 10100), "busy": (400, 10108),
+    "busy_429": (429, 10108), "too_many_items": (413, 10109),
 }
 # Cloudflare's rate limit answers may carry code 971, below the schema's minimum of 1000 for codes.
 # The simulator's 429 fault sends it anyway, because clients meet it; this is its one deviation.
