@@ -43,16 +43,19 @@ class _CloudflareModule(AnsibleModule):
         return super().log(msg, log_args=log_args)
 
 
-def cloudflare_module(argument_spec, checks=(), wait=False):
+def cloudflare_module(argument_spec, checks=(), wait=False, wait_default=False):
     """An AnsibleModule with the shared options (account, API, and wait if asked), whose parameters passed every check.
 
     ``checks`` are functions of the parameters that return a list of problems.
-    All problems are reported together, before any request is made.
+    All problems are reported together, before any request is made. ``wait_default``
+    is the default of ``wait``: false for a module that reads, true for one whose
+    change is only done once Cloudflare has applied it.
     """
     spec = dict(ACCOUNT_SPEC)
     spec.update(API_SPEC)
     if wait:
         spec.update(WAIT_SPEC)
+        spec["wait"] = dict(WAIT_SPEC["wait"], default=wait_default)
     spec.update(argument_spec)
     module = _CloudflareModule(argument_spec=spec, supports_check_mode=True)
     _mask_warnings(module)

@@ -1,0 +1,181 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) netedge.cloudflare contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""What cloudflare_list_items does, from checked parameters to the task's result.
+
+Find the list, read its items once (all pages) into the planner, guard against mass removal,
+then either report the plan (check mode) or carry it out. Returns ``(failure, result)``;
+the module only passes them to fail_json or exit_json.
+"""
+
+from ansible_collections.netedge.cloudflare.plugins.module_utils import _lists
+from ansible_collections.netedge.cloudflare.plugins.module_utils._apply import Applier
+from ansible_collections.netedge.cloudflare.plugins.module_utils._errors import CloudflareError, explain
+from ansible_collections.netedge.cloudflare.plugins.module_utils._items import KINDS, normalize_items
+from ansible_collections.netedge.cloudflare.plugins.module_utils._options import check_list_id, check_list_name
+from ansible_collections.netedge.cloudflare.plugins.module_utils._plan import STATES, Planner, removal_problem
+
+# The most items each of added/removed/updated carries in the result, and lines in the diff,
+# unless max_reported_items says otherwise. Ansible copies, masks and prints a module's whole
+# result on the controller: half a million items would cost more than the sync itself, and a
+# reviewer reads a thousand lines at most. The counts are always exact.
+DEFAULT_REPORTED_ITEMS = 1000
+
+ITEMS_SPEC = dict(
+    list_name=dict(type="str"),
+    list_id=dict(type="str"),
+    items=dict(type="list", elements="raw", required=True),
+    state=dict(type="str", default="present", choices=list(STATES)),
+    max_removals=dict(type="int"),
+    allow_empty=dict(type="bool", default=False),
+    max_reported_items=dict(type="int", default=DEFAULT_REPORTED_ITEMS),
+)
+
+
+def check_list_choice(params):
+    """Exactly one of list_name and list_id, each well formed."""
+    given = [name for name in ("list_name", "list_id") if params.get(name) not in (None, "")]
+    if len(given) != 1:
+        return ["Give exactly one of list_name and list_id (got %s)." % (" and ".join(given) or "neither")]
+    return check_list_name(params.get("list_name"), "list_name") + check_list_id(params.get("list_id"))
+
+
+def check_numbers(params):
+    problems = []
+    if params.get("max_removals") is not None and params["max_removals"] < -1:
+        problems.append("max_removals must be -1 (no limit), 0 or more.")
+    if params.get("max_reported_items", 0) < -1:
+        problems.append("max_reported_items must be -1 (all), 0 or more.")
+    return problems
+
+
+def infer_kind(entries):
+    """(kind, wanted, problems): the first kind every entry is valid for, checked before any request.
+
+    The list's kind is only known after a request; entries that suit no kind at all are refused
+    before it, with the problems of the kind that fits them best.
+    """
+    best = None
+    for kind in KINDS:
+        wanted, problems = normalize_items(kind, entries)
+        if not problems:
+            return kind, wanted, []
+        if best is None or len(problems) < len(best[2]):
+            best = (kind, wanted, problems)
+    if not entries:
+        return None, {}, []
+    return best
+
+
+def check_items(params):
+    """The items' problems against the kind they fit best; all of them, before any request."""
+    _kind, _wanted, problems = infer_kind(params.get("items") or [])
+    if problems:
+        return ["Invalid items (checked as a list of kind %r): %s" % (_kind, " ".join(problems))]
+    return []
+
+
+def _capped(values, limit):
+    return list(values) if limit < 0 else list(values)[:limit]
+
+
+def plan_result(lst, plan, limit):
+    """The keys a task returns about a plan, items capped at ``limit`` (-1: all)."""
+    result = {
+        "changed": plan.changed,
+        "list": {"id": lst["id"], "name": lst["name"], "kind": lst["kind"], "num_items": plan.items_after()},
+        "added": _capped(plan.added, limit),
+        "removed": _capped(plan.removed, limit),
+        "updated": [{"before": before, "after": after} for before, after in _capped(plan.updated, limit)],
+        "counts": plan.counts(),
+        "steps": [step.describe() for step in plan.steps],
+    }
+    result["truncated"] = any(len(full) > len(result[key]) for key, full in
+                              (("added", plan.added), ("removed", plan.removed), ("updated", plan.updated)))
+    return result
+
+
+def diff_of(lst, plan, limit):
+    """Diff mode's text: a header with the counts and steps, then one line per item."""
+    counts = plan.counts()
+    header = ("List %s (%s, %s): %d added, %d removed, %d updated, %d unchanged; %s"
+              % (lst["name"], lst["kind"], lst["id"], counts["added"], counts["removed"], counts["updated"],
+                 counts["unchanged"], "; then ".join(step.describe() for step in plan.steps) or "no write"))
+    lines = plan.diff_lines()
+    shown = _capped(lines, limit)
+    if len(shown) < len(lines):
+        shown.append("... and %d more line(s); raise max_reported_items to see them" % (len(lines) - len(shown)))
+    return {"prepared": "\n".join([header] + shown) + "\n"}
+
+
+class ItemsTask:
+    """One run of cloudflare_list_items against one client."""
+
+    def __init__(self, client, params, check_mode, diff_mode, warn):
+        self.client = client
+        self.params = params
+        self.check_mode = check_mode
+        self.diff_mode = diff_mode
+        self.warn = warn
+        self.account_id = params["account_id"]
+
+    def find(self):
+        params = self.params
+        what = ("list %r" % params["list_name"]) if params.get("list_name") else ("list id %s" % params["list_id"])
+        try:
+            lst = _lists.find_list(self.client, self.account_id, name=params.get("list_name"), list_id=params.get("list_id"))
+        except CloudflareError as err:
+            return None, explain(err, "Looking up %s in account %s" % (what, self.account_id)), err
+        if lst is None:
+            return None, ("No %s in account %s. Create it first with netedge.cloudflare.cloudflare_list, or check the "
+                          "name and account." % (what, self.account_id)), None
+        return lst, None, None
+
+    def read_plan(self, lst, wanted):
+        planner = Planner(lst["kind"], self.params["state"], wanted)
+        for stored in _lists.iter_items(self.client, self.account_id, lst["id"]):
+            planner.feed(stored)
+        return planner.finish()
+
+    def run(self):
+        """(failure message or None, result dict)."""
+        params = self.params
+        lst, failure, err = self.find()
+        if failure:
+            return failure, err.to_result() if err is not None else {}
+        wanted, problems = normalize_items(lst["kind"], params["items"])
+        if problems:
+            return ("The items do not fit list %r, whose kind is %r: %s" % (lst["name"], lst["kind"], " ".join(problems)),
+                    {"list": lst})
+        try:
+            plan = self.read_plan(lst, wanted)
+        except CloudflareError as err:
+            return explain(err, "Reading the items of list %r (%s)" % (lst["name"], lst["id"])), err.to_result()
+        limit = params["max_reported_items"]
+        problem = removal_problem(plan, params.get("max_removals"), params["allow_empty"])
+        if problem:
+            result = plan_result(lst, plan, limit)
+            result["changed"] = False
+            return problem, result
+        if self.check_mode or not plan.changed:
+            return None, self._finish(lst, plan, limit, None)
+        applier = Applier(self.client, self.account_id, lst, params["wait"], params["wait_timeout"], params["wait_sleep"],
+                          replan=lambda: self.read_plan(lst, wanted), warn=self.warn)
+        applied = applier.run(plan)
+        # The result reports the plan the run set out from: after a re-reading (a write whose outcome was
+        # unknown) the later plan only holds what was left to do.
+        return applied.failure, self._finish(lst, plan, limit, applied)
+
+    def _finish(self, lst, plan, limit, applied):
+        result = plan_result(lst, plan, limit)
+        if applied is not None:
+            result.update(applied.result())
+            result["changed"] = applied.changed
+        else:
+            result.update(operation_ids=[], bulk_operations=[])
+        if self.diff_mode:
+            result["diff"] = diff_of(lst, plan, limit)
+        return result
+
