@@ -2,10 +2,10 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The Cloudflare API's answers: routing, authentication, and one method per route (mixed into Simulator)."""
 
-import email.utils
 import http.server
 import json
 import re
+from email.utils import formatdate
 
 from .common import API_PREFIX, BEARER_RE, E_AUTH, E_BUSY, E_INVALID_JSON, E_INVALID_PER_PAGE, E_LIST_IN_USE, E_NO_ROUTE, E_RATE_LIMITED_API
 from .common import E_TOO_MANY_ITEMS, E_UNKNOWN_KEY, ID_RE, JSON_FAULT_ERRORS, ApiError, edge_html, envelope, error, fail, json_response
@@ -249,7 +249,7 @@ class ApiMixin:
         if fault.get("retry_after") is not None:
             seconds = int(fault["retry_after"])
             if fault["retry_after_format"] == "http-date":
-                headers["Retry-After"] = email.utils.formatdate(self._epoch + self.now() + seconds, usegmt=True)
+                headers["Retry-After"] = formatdate(self._epoch + self.now() + seconds, usegmt=True)
             else:
                 headers["Retry-After"] = str(seconds)
         if fault.get("retry_after_ms") is not None:

@@ -38,9 +38,9 @@ def parse_args(argv):
     parser.add_argument("--rate-limit", default="1200/300", help="REQUESTS/SECONDS per credential, or 'off'")
     parser.add_argument("--max-lists", type=int, default=DEFAULTS["max_lists"], help=HELP["max_lists"])
     parser.add_argument("--max-items", type=int, default=DEFAULTS["max_items"], help=HELP["max_items"])
-    for key in CHOICES:
+    for key, variants in CHOICES.items():
         kind = int if key == "busy_status" else str
-        parser.add_argument("--" + key.replace("_", "-"), type=kind, choices=CHOICES[key], default=DEFAULTS[key],
+        parser.add_argument("--" + key.replace("_", "-"), type=kind, choices=variants, default=DEFAULTS[key],
                             help=f"{HELP[key]} (default: {DEFAULTS[key]})")
     parser.add_argument("--max-write-items", type=_positive_int_or_none, default=None, metavar="N|none",
                         help=HELP["max_write_items"] + " (default: none)")

@@ -152,6 +152,12 @@ class Simulator(ApiMixin, AdminMixin):  # pylint: disable=too-many-instance-attr
         with self._lock:
             return f"{self._random.getrandbits(128):032x}"
 
+    def new_ids(self, count):
+        """``count`` new ids at once (bulk writes)."""
+        with self._lock:
+            bits = self._random.getrandbits
+            return [f"{bits(128):032x}" for dummy in range(count)]
+
     def ray_id(self):
         """A CF-RAY header value."""
         with self._lock:

@@ -76,15 +76,11 @@ def normalize_ip(value, config=None):
     if IPV4_RE.fullmatch(value):
         return value, value
     config = config or DEFAULTS
-    invalid = OperationFailed(f"'{value}' is not a valid IP address or CIDR")
-    try:
-        if "/" not in value:
-            address = ipaddress.ip_address(value)
-        else:
-            interface = ipaddress.ip_interface(value)
-    except ValueError:
-        raise invalid from None
     if "/" not in value:
+        try:
+            address = ipaddress.ip_address(value)
+        except ValueError:
+            raise OperationFailed(f"'{value}' is not a valid IP address or CIDR") from None
         if address.version == 4:
             return str(address), str(address)
         mode = config["ipv6_address"]
@@ -92,6 +88,10 @@ def normalize_ip(value, config=None):
             raise OperationFailed(f"'{value}': individual IPv6 addresses are not accepted; give an IPv6 CIDR from /4 to /64")
         stored = str(ipaddress.ip_network(f"{address}/64", strict=False)) if mode == "slash64" else str(address)
         return stored, stored
+    try:
+        interface = ipaddress.ip_interface(value)
+    except ValueError:
+        raise OperationFailed(f"'{value}' is not a valid IP address or CIDR") from None
     network = interface.network
     low, high = IPV4_PREFIXES if network.version == 4 else IPV6_PREFIXES
     if not low <= network.prefixlen <= high:
@@ -101,9 +101,9 @@ def normalize_ip(value, config=None):
         mode = config["host_bits"]
         if mode == "refuse":
             raise OperationFailed(f"'{value}' is not a valid IP address or CIDR: host bits are set (its network is {network})")
-        return (str(network) if mode == "network" else str(interface)), key
+        return key, (str(network) if mode == "network" else str(interface))
     if network.prefixlen == network.max_prefixlen:
-        return (str(interface) if config["ipv4_host32"] == "cidr" else key), key
+        return key, (str(interface) if config["ipv4_host32"] == "cidr" else key)
     return key, key
 
 

@@ -176,12 +176,12 @@ class Store:
         kind = lst.kind
         for item_id, (value, comment) in updates.items():
             lst.items[item_id] = make_item(kind, item_id, value, comment, lst.items[item_id]["created_on"], stamp)
-        new_id = self.sim.new_id
-        for key, (dummy, value, comment) in new.items():
-            item_id = new_id()
-            lst.items[item_id] = make_item(kind, item_id, value, comment, stamp, stamp)
-            lst.order.append(item_id)
-            lst.keys[key] = item_id
+        new_ids = self.sim.new_ids(len(new))
+        items, keys = lst.items, lst.keys
+        for item_id, (key, (dummy, value, comment)) in zip(new_ids, new.items()):
+            items[item_id] = make_item(kind, item_id, value, comment, stamp, stamp)
+            keys[key] = item_id
+        lst.order.extend(new_ids)
         lst.changed(stamp)
 
     def plan(self, lst, raw_items, append):
@@ -202,7 +202,7 @@ class Store:
             if item_id is not None:
                 if rule == "refuse":
                     stored = lst.items[item_id][kind]
-                    also = "" if stored == value else f" (as {shown(kind, {kind: stored})})"
+                    also = "" if shown(kind, {kind: stored}) == shown(kind, raw) else f" (as {shown(kind, {kind: stored})})"
                     raise OperationFailed(f"item {position}: {shown(kind, raw)} is already in the list{also}; duplicate items are refused")
                 if rule == "update":
                     updates[item_id] = (value, comment)
