@@ -116,3 +116,34 @@ def test_importable_by_file_path_without_shebang(sim_module):
     assert not os.access(sim_module.__file__, os.X_OK)
     with module.Simulator() as sim:
         assert requests.get(sim.url + "/accounts", timeout=5).status_code == 404
+
+
+def test_setting_flags_and_their_defaults(run_cli):
+    process, state, dummy, dummy_file = run_cli("--lifetime", "60", "--rate-limit", "off")
+    base = state["url"].rsplit("/client/v4", 1)[0]
+    config = requests.get(base + "/__sim/config", timeout=5).json()
+    assert {key: config[key] for key in ("busy_writes", "busy_status", "duplicate_append", "ipv4_host32", "ipv6_address", "host_bits",
+                                         "max_write_items")} == {
+        "busy_writes": "reject", "busy_status": 400, "duplicate_append": "refuse", "ipv4_host32": "address", "ipv6_address": "address",
+        "host_bits": "refuse", "max_write_items": None}
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 0
+    process, state, dummy, dummy_file = run_cli("--lifetime", "60", "--busy-writes", "queue", "--busy-status", "429", "--duplicate-append", "update",
+                                                "--ipv4-host32", "cidr", "--ipv6-address", "slash64", "--host-bits", "as_given",
+                                                "--max-write-items", "2")
+    base = state["url"].rsplit("/client/v4", 1)[0]
+    config = requests.get(base + "/__sim/config", timeout=5).json()
+    assert (config["busy_writes"], config["busy_status"], config["duplicate_append"]) == ("queue", 429, "update")
+    assert (config["ipv4_host32"], config["ipv6_address"], config["host_bits"], config["max_write_items"]) == ("cidr", "slash64", "as_given", 2)
+    headers = {"Authorization": "Bearer " + state["api_token"]}
+    lists = f"{state['url']}/accounts/{state['account_id']}/rules/lists"
+    list_id = requests.post(lists, json={"name": "one", "kind": "ip"}, headers=headers, timeout=5).json()["result"]["id"]
+    too_many = requests.post(f"{lists}/{list_id}/items", json=[{"ip": f"192.0.2.{n}"} for n in range(3)], headers=headers, timeout=5)
+    assert too_many.status_code == 413 and too_many.json()["errors"][0]["code"] == 10109
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 0
+
+
+def test_bad_setting_flag_is_a_usage_error(sim_module):
+    result = subprocess.run([sys.executable, sim_module.__file__, "--host-bits", "strict"], capture_output=True, timeout=30, check=False)
+    assert result.returncode == 2 and b"--host-bits" in result.stderr

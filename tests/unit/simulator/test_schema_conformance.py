@@ -152,6 +152,11 @@ def run_success_scenario(rec, clock):
         rec.call(f"operation_id_delete_{kind}", "DELETE", f"/{list_id}/items", json={"items": [{"id": item_id}]})
         clock.advance(2)
         rec.call(f"list_deleted_{kind}", "DELETE", f"/{list_id}")
+    list_id = rec.call("exclude_list", "POST", json={"name": "hostname_exclude", "kind": "hostname"})["result"]["id"]
+    rec.call("exclude_write", "POST", f"/{list_id}/items", json=[{"hostname": {"url_hostname": "*.example.org", "exclude_exact_hostname": False}}])
+    clock.advance(1)
+    rec.call("exclude_items", "GET", f"/{list_id}/items")
+    rec.call("exclude_deleted", "DELETE", f"/{list_id}")
     list_id = rec.call("list_for_failure", "POST", json={"name": "failing", "kind": "ip"})["result"]["id"]
     op_id = rec.call("operation_id_failing", "POST", f"/{list_id}/items", json=[{"ip": "192.0.2.999"}])["result"]["operation_id"]
     clock.advance(1)
@@ -273,6 +278,14 @@ def test_single_item_answers(schemas, answers):
         schemas.check(body, "lists_api-response-common")
         schemas.check(body["result"], item_schema(kind))
         assert RFC3339.match(body["result"]["created_on"]) and RFC3339.match(body["result"]["modified_on"])
+
+
+def test_hostname_items_with_exclude_exact_hostname(schemas, answers):
+    body = answers["exclude_items"][1]
+    schemas.check(body, "lists_api-response-collection")
+    (item,) = body["result"]
+    schemas.check(item, item_schema("hostname"))
+    assert item["hostname"] == {"url_hostname": "*.example.org", "exclude_exact_hostname": False}
 
 
 def test_redirect_items_carry_only_schema_fields(schemas, answers):
