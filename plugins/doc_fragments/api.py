@@ -60,4 +60,16 @@ options:
         without C(Retry-After))."
     type: int
     default: 3
+  rate_budget:
+    description:
+      - The most requests this task sends in any 5 minutes (20 to 1200). Cloudflare allows 1,200 requests per 5 minutes
+        per user or token, shared by every tool that uses it, and answers HTTP 429 to everything for up to 5 minutes past that.
+      - A task may send a quarter of O(rate_budget) at once; after that it paces itself to the rest of O(rate_budget)
+        spread over 5 minutes (1.5 requests per second with the default). Status checks, waits and lists of up to
+        about 75,000 items are never slowed; reading a list of 500,000 items (1,000 requests) takes about 9 minutes.
+      - The default is half of Cloudflare's budget, leaving the other half to other tools on the same token.
+        With several tasks at once on one token (forks, parallel pipelines), give each a share so that the shares add
+        up to less than 1,200. Raise it for a token that nothing else uses.
+    type: int
+    default: 600
 """

@@ -34,6 +34,7 @@ from ansible_collections.netedge.cloudflare.plugins.module_utils._errors import 
     redact,
     secrets_in,
 )
+from ansible_collections.netedge.cloudflare.plugins.module_utils._pacer import Pacer
 from ansible_collections.netedge.cloudflare.plugins.module_utils._version import COLLECTION_VERSION
 
 USER_AGENT = "netedge.cloudflare/%s (+https://github.com/netedge/cloudflare)" % COLLECTION_VERSION
@@ -70,6 +71,10 @@ RETRY_AFTER_MAX = 60.0
 # A bulk-operation status is a few hundred bytes and a page of 500 items about
 # 150 KB; anything far larger is not Cloudflare's JSON and is not read.
 MAX_BODY_BYTES = 8 * 1024 * 1024
+
+# Half of Cloudflare's 1,200 requests per 5 minutes (see _pacer.py): the token is shared by every
+# tool that uses it, and the other half stays for them.
+DEFAULT_RATE_BUDGET = 600
 
 # Connecting to Cloudflare's anycast edge takes milliseconds; Cloudflare's
 # SDKs allow 5 s. Connecting gets at most 10 s of the request timeout.
@@ -128,7 +133,7 @@ class CloudflareClient:
     """
 
     def __init__(self, base_url, headers, timeout=30.0, max_retries=3, validate_certs=True,
-                 clock=None, sleep=None, rand=None, bypass_proxies=False):
+                 clock=None, sleep=None, rand=None, bypass_proxies=False, rate_budget=DEFAULT_RATE_BUDGET):
         if not HAS_REQUESTS:
             raise CloudflareError("the Python library 'requests' is required")
         self.base_url = base_url.rstrip("/")
@@ -140,6 +145,8 @@ class CloudflareClient:
         self.sleep = sleep or time.sleep
         self.rand = rand or random.random
         self.requests_sent = 0
+        # Every attempt, retries and polls included, spends from this task's share of the budget.
+        self.pacer = Pacer(rate_budget, self.clock, self.sleep)
         self._secrets = secrets_in(headers)
         self.session = requests.Session()
         self.session.headers.update(headers)
@@ -231,6 +238,7 @@ class CloudflareClient:
             # A request may not stretch far past the wait deadline, but it
             # keeps up to a second so that a last poll can still be answered.
             timeout = max(min(1.0, timeout), min(timeout, deadline - self.clock()))
+        self.pacer.take(deadline)
         self.requests_sent += 1
 
         def exchange():

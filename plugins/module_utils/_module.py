@@ -104,4 +104,5 @@ def client_for(module):
         max_retries=params["max_retries"],
         validate_certs=params["validate_certs"],
         bypass_proxies=is_loopback_host(host),
+        rate_budget=params["rate_budget"],
     )

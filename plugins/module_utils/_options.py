@@ -38,6 +38,9 @@ API_SPEC = dict(
     # 3: one more than Cloudflare's SDKs (2). A poll is a cheap idempotent
     # GET, and in an unattended pipeline a failed run costs more than a retry.
     max_retries=dict(type="int", default=3),
+    # 600: half of Cloudflare's 1,200 requests per 5 minutes, which every tool on the token shares
+    # (see _pacer.py for how a task spends it).
+    rate_budget=dict(type="int", default=600),
 )
 
 WAIT_SPEC = dict(
@@ -54,6 +57,10 @@ WAIT_SPEC = dict(
 # Bounds that keep a run finite and the rate budget safe.
 MAX_TIMEOUT = 300.0
 MAX_RETRIES = 10
+# A budget below 20 requests per 5 minutes could not even read a small list and wait on one change
+# in reasonable time; above Cloudflare's own 1,200 pacing would be no protection.
+MIN_RATE_BUDGET = 20
+MAX_RATE_BUDGET = 1200
 MIN_WAIT_SLEEP = 0.5
 MAX_WAIT_SLEEP = 300.0
 
@@ -137,6 +144,9 @@ def check_api_params(params):
         problems.append("timeout must be more than 0 and at most %d seconds." % MAX_TIMEOUT)
     if not 0 <= params["max_retries"] <= MAX_RETRIES:
         problems.append("max_retries must be between 0 and %d." % MAX_RETRIES)
+    if not MIN_RATE_BUDGET <= params["rate_budget"] <= MAX_RATE_BUDGET:
+        problems.append("rate_budget must be between %d and %d requests per 5 minutes (Cloudflare allows %d per token)."
+                        % (MIN_RATE_BUDGET, MAX_RATE_BUDGET, MAX_RATE_BUDGET))
     return problems
 
 

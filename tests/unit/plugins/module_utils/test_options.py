@@ -22,7 +22,7 @@ COLLECTION_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", 
 
 def params(**overrides):
     base = dict(api_token=TOKEN, api_email=None, api_key=None, base_url=_options.DEFAULT_BASE_URL,
-                validate_certs=True, timeout=30.0, max_retries=3, wait=False, wait_timeout=300.0, wait_sleep=5.0)
+                validate_certs=True, timeout=30.0, max_retries=3, rate_budget=600, wait=False, wait_timeout=300.0, wait_sleep=5.0)
     base.update(overrides)
     return base
 
@@ -66,6 +66,8 @@ def test_collection_version_matches_galaxy_yml():
     dict(base_url="https://10.0.0.5/client/v4"),
     dict(timeout=300.0, max_retries=0),
     dict(max_retries=10, timeout=0.1),
+    dict(rate_budget=20),
+    dict(rate_budget=1200),
 ])
 def test_accepted(overrides):
     assert _options.check_api_params(params(**overrides)) == []
@@ -94,6 +96,8 @@ def test_accepted(overrides):
     (dict(timeout=301.0), "timeout must be more than 0 and at most 300 seconds."),
     (dict(max_retries=-1), "max_retries must be between 0 and 10."),
     (dict(max_retries=11), "max_retries must be between 0 and 10."),
+    (dict(rate_budget=19), "rate_budget must be between 20 and 1200 requests per 5 minutes"),
+    (dict(rate_budget=1201), "rate_budget must be between 20 and 1200 requests per 5 minutes"),
 ])
 def test_refused_with_a_clear_message(overrides, expected):
     problems = _options.check_api_params(params(**overrides))
