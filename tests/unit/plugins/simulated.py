@@ -1,0 +1,70 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) netedge.cloudflare contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The Cloudflare Lists simulator (tests/simulator) for the plugin tests, and how to read its request counters.
+
+The tests talk to it over a real socket on 127.0.0.1; nothing in requests is patched.
+"""
+
+import importlib.util
+import os
+import socket
+
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import TOKEN
+
+SIM_FILE = os.path.join(os.path.dirname(__file__), "..", "..", "simulator", "cloudflare_sim.py")
+LISTS_ROUTE = "/client/v4/accounts/{account_id}/rules/lists"
+LIST_ROUTE = LISTS_ROUTE + "/{list_id}"
+ITEMS_ROUTE = LIST_ROUTE + "/items"
+WRITE_METHODS = ("POST", "PUT", "DELETE", "PATCH")
+READ_TOKEN = "read-only-token-0000"
+
+
+def simulator_module():
+    """tests/simulator/cloudflare_sim.py, by collection name or, from a bare checkout, by file path."""
+    try:
+        from ansible_collections.netedge.cloudflare.tests.simulator import cloudflare_sim  # pylint: disable=import-outside-toplevel
+        return cloudflare_sim
+    except ImportError:  # pragma: no cover - depends on how the tests are run
+        spec = importlib.util.spec_from_file_location("cloudflare_sim", SIM_FILE)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+
+def new_simulator(**kwargs):
+    """A simulator, not yet listening, whose edit token is helpers.TOKEN (so tests can look for it in output)."""
+    kwargs.setdefault("tokens", {TOKEN: "edit", READ_TOKEN: "read"})
+    kwargs.setdefault("seed", 7)
+    return simulator_module().Simulator(**kwargs)
+
+
+def start_simulator(**kwargs):
+    """A started new_simulator()."""
+    return new_simulator(**kwargs).start()
+
+
+def free_port():
+    """A port on 127.0.0.1 where nothing listens (until someone binds it)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def count(sim, method, route):
+    """How many ``method`` requests the simulator saw on ``route`` (one of the *_ROUTE templates)."""
+    return sim.get_counters()["routes"].get("%s %s" % (method, route), 0)
+
+
+def writes(sim):
+    """How many write requests (POST, PUT, DELETE, PATCH) reached the simulator, on any route."""
+    return sum(n for key, n in sim.get_counters()["routes"].items() if key.split(" ", 1)[0] in WRITE_METHODS)
+
+
+def module_args(sim, **extra):
+    """Module arguments for the simulator's main account, with the edit token."""
+    args = dict(account_id=sim.account_id, api_token=TOKEN, base_url=sim.url)
+    args.update(extra)
+    return args
