@@ -32,6 +32,8 @@ The fewest bulk operations under these rules: 0, 1 (append, delete or replace) o
 then delete). Operations run one after another: an account has one pending at a time.
 """
 
+import ipaddress
+
 from ansible_collections.netedge.cloudflare.plugins.module_utils._items import (
     alias_keys,
     describe,
@@ -116,7 +118,14 @@ class Planner:
     def _wanted_key(self, key):
         if key in self.wanted:
             return key
-        return self._aliases.get(key)
+        alias = self._aliases.get(key)
+        if alias is None and self.kind == "ip":
+            # Cloudflare may keep a CIDR with host bits as given (10.0.0.1/24, written by another
+            # tool); it is the same list item as its network, which an append would duplicate.
+            network = _network_of(key)
+            if network is not None:
+                alias = network if network in self.wanted else self._aliases.get(network)
+        return alias
 
     def feed(self, stored):
         """Take one item as read from Cloudflare."""
@@ -161,6 +170,17 @@ class Planner:
                 plan.steps.append(Step("delete", ids, len(ids)))
         self._others = []
         return plan
+
+
+def _network_of(key):
+    """The network of a stored CIDR key with host bits set (10.0.0.1/24 -> 10.0.0.0/24), else None."""
+    if not isinstance(key, str) or "/" not in key:
+        return None
+    try:
+        network = str(ipaddress.ip_network(key, strict=False))
+    except ValueError:
+        return None
+    return network if network != key else None
 
 
 def make_plan(kind, state, wanted, stored_items):

@@ -61,7 +61,8 @@ options:
         C(preserve_path_suffix), either at the top of the dict or under C(redirect)."
       - "IP items are compared in canonical form: V(192.0.2.1/32) is V(192.0.2.1), IPv6 is compressed lower case.
         A CIDR with host bits set (V(10.0.0.1/24)) is refused, rather than guessed at. IPv6 CIDRs may be at most /64
-        (Cloudflare's limit); IPv4 CIDRs /8 to /32."
+        (Cloudflare's limit); IPv4 CIDRs /8 to /32. An item the list already holds with host bits set (written by
+        another tool) is the same item as its network: V(10.0.0.0/24) finds it, and it is left as it is."
       - Duplicates (the same item in two forms, too) are merged. Empty entries are refused, so that a stray blank
         line in a feed file is caught.
       - So O(items) can be a feed file, one item per line, read with C(lookup('file', 'blocklist.txt').splitlines()).
