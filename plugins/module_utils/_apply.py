@@ -18,7 +18,8 @@ wrong, and what is done about it:
   failed operation, also leads to a new reading before anything more is sent, since the write
   whose outcome was unknown may be the pending one, or may have done the work already.
 - A body Cloudflare refuses as too large (HTTP 413): an append or delete is split in halves,
-  which is safe because the refused write changed nothing. A replace cannot be split without
+  which is safe because the refused write changed nothing. A replace that keeps no item becomes
+  an append then a delete, split in turn. A replace that updates items cannot be split without
   a moment in which items are missing, so it fails and says so.
 - A failed operation fails the task with Cloudflare's text, names the step, and says what
   the list holds now (a failed operation changes nothing).
@@ -160,6 +161,13 @@ class Applier:
                 if is_too_large(err) and step.action != "replace" and len(step.body) > 1:
                     half = len(step.body) // 2
                     return [Step(step.action, step.body[:half], half), Step(step.action, step.body[half:], len(step.body) - half)]
+                if is_too_large(err) and not self.out.plan.updated:
+                    # A replace that keeps no item (see _plan.py) is the same change as appending the new
+                    # items then deleting the old ones, and those can be split.
+                    plan = self.out.plan
+                    ids = [item.get("id") for item in plan.removed]
+                    steps = [Step("append", list(plan.added), len(plan.added)), Step("delete", ids, len(ids))]
+                    return [part for part in steps if part.body]
                 if is_too_large(err):
                     err.note("Cloudflare refused a replace of %d items as too large; a replace cannot be split without "
                              "leaving items missing for a while. Change fewer comments or redirect fields at once" % step.count)

@@ -226,3 +226,16 @@ def test_a_stored_cidr_with_host_bits_counts_as_its_network(sim, duplicate_appen
     removed = run(sim, ["192.0.2.1"], state="exact")
     assert removed["_rc"] == 0 and removed["counts"]["removed"] == 1 and held(sim) == ["192.0.2.1"]
 
+
+def test_a_replace_too_large_with_nothing_kept_is_split_into_appends_then_deletes(sim):
+    """No item kept: the one replace may be refused as too large (413); appends then deletes do the same change."""
+    sim.configure(max_write_items=2)
+    seed(sim, ["192.0.2.1", "192.0.2.2", "192.0.2.3"])
+    wanted = ["10.0.0.1", "10.0.0.2", "10.0.0.3"]
+    result = run(sim, wanted, state="exact")
+    assert result["_rc"] == 0, result["msg"]
+    assert held(sim) == wanted and result["counts"]["added"] == 3 and result["counts"]["removed"] == 3
+    # The replace, one append of 3 and one delete of 3 are refused; the halves are not.
+    assert count(sim, "PUT", ITEMS_ROUTE) == 1 and count(sim, "POST", ITEMS_ROUTE) == 3 and count(sim, "DELETE", ITEMS_ROUTE) == 3
+    assert len(result["operation_ids"]) == 4
+    assert run(sim, wanted, state="exact")["changed"] is False
