@@ -72,13 +72,13 @@ def excerpt(value, limit=EXCERPT_CHARS):
     if not isinstance(value, str):
         return "(%s)" % type_name(value)
     text = value[:limit]
-    shown = repr(str(text))
+    quoted = repr(str(text))
     # repr writes an invisible character as up to 10 characters (\U0001f600): trim until the
     # quoted text itself fits.
-    while len(shown) > limit + 2:
-        text = text[:len(text) - 1 - (len(shown) - limit - 2) // 10]
-        shown = repr(str(text))
-    return shown + "..." if len(text) < len(value) else shown
+    while len(quoted) > limit + 2:
+        text = text[:len(text) - 1 - (len(quoted) - limit - 2) // 10]
+        quoted = repr(str(text))
+    return quoted + "..." if len(text) < len(value) else quoted
 
 
 def ipv4_leading_zeros(text):

@@ -364,8 +364,8 @@ def _done(problems, key, item, comment):
 
 
 def _wrong_type(kind, entry, position):
-    return "items[%d] %s: %s %s list item is %s, not %s." % (position, _fmt.excerpt(entry), _ARTICLE[kind], kind,
-                                                            _PLAIN_FORM[kind], _fmt.type_name(entry))
+    return "items[%d] %s: %s %s list item is %s, not %s." % (
+        position, _fmt.excerpt(entry), _ARTICLE[kind], kind, _PLAIN_FORM[kind], _fmt.type_name(entry))
 
 
 def _problem(position, path, value, message):

@@ -165,8 +165,8 @@ def test_a_conflict_names_both_positions_and_values():
 
 def test_conflicts_after_the_first_still_name_the_first_position():
     entries = [{"ip": "192.0.2.%d" % i, "comment": "a"} for i in range(5)] + ["10.0.0.1"]
-    entries += [{"ip": "192.0.2.%d" % i, "comment": "b"} for i in range(5)] + [{"ip": "10.0.0.1", "comment": "x"},
-                                                                                {"ip": "10.0.0.1", "comment": "y"}]
+    entries += [{"ip": "192.0.2.%d" % i, "comment": "b"} for i in range(5)]
+    entries += [{"ip": "10.0.0.1", "comment": "x"}, {"ip": "10.0.0.1", "comment": "y"}]
     problems = _items.normalize_items("ip", entries)[1]
     assert [p.split(" with")[0] for p in problems] == [
         "items[%d] '192.0.2.%d': the same item as items[%d]," % (6 + i, i, i) for i in range(5)] + [
@@ -204,7 +204,7 @@ def test_a_str_subclass_is_a_str():
         pass
     assert normalized("ip", [Unsafe("192.0.2.1"), Unsafe("2001:DB8::1")]) == {
         "192.0.2.1": {"ip": "192.0.2.1"}, "2001:db8::1": {"ip": "2001:db8::1"}}
-    assert type(list(normalized("ip", [Unsafe("192.0.2.1")]))[0]) is str
+    assert list(normalized("ip", [Unsafe("192.0.2.1")]))[0].__class__ is str
 
 
 # ---------------------------------------------------------------------------------------------
@@ -271,8 +271,8 @@ def test_hostname_of_253_characters_is_the_longest():
     ({"comment": "x"}, "items[0]: no url_hostname (or hostname) field."),
     ({"hostname": 5}, "items[0].hostname 5: must be a string, not an integer."),
     ({"url_hostname": ["a.example"]}, "items[0].url_hostname (a list): must be a hostname as a string, not a list."),
-    ({"hostname": {"url_hostname": "a.example", "x": 1}}, "items[0].hostname: unknown key 'x' (a hostname list item takes "
-                                                         "url_hostname, exclude_exact_hostname)."),
+    ({"hostname": {"url_hostname": "a.example", "x": 1}},
+     "items[0].hostname: unknown key 'x' (a hostname list item takes url_hostname, exclude_exact_hostname)."),
     ({"url_hostname": "a.example", "exclude_exact_hostname": False},
      "items[0].url_hostname 'a.example': exclude_exact_hostname only applies to a wildcard hostname such as *.example.com."),
     ({"url_hostname": "*.a.example", "exclude_exact_hostname": "maybe"},
@@ -306,7 +306,7 @@ def test_hostname_duplicates_and_conflicts():
 def test_asn_forms(entry, key):
     wanted = normalized("asn", [entry])
     assert list(wanted) == [key]
-    assert wanted[key]["asn"] == key and type(wanted[key]["asn"]) is int
+    assert wanted[key]["asn"] == key and wanted[key]["asn"].__class__ is int
     assert _items.item_key("asn", wanted[key]) == key
 
 
@@ -428,10 +428,10 @@ def test_junk_is_a_problem_never_an_exception(kind, entry):
 
 def test_deeply_nested_junk():
     nested = []
-    for _ in range(100000):
+    for _level in range(100000):
         nested = [nested]
     deep = {}
-    for _ in range(100000):
+    for _level in range(100000):
         deep = {"ip": deep}
     for kind in _items.KINDS:
         assert _items.normalize_items(kind, [nested, {"redirect": deep}, deep])[1]
@@ -499,7 +499,7 @@ def test_keys_of_stored_items_of_other_kinds(kind, item):
 def test_malformed_stored_items_get_keys_that_match_nothing(kind, value):
     key = _items.item_key(kind, stored(kind, value))
     same_type = int if kind == "asn" else str
-    assert type(key) is same_type
+    assert key.__class__ is same_type
     assert key == _items.item_key(kind, stored(kind, value))
     assert key != _items.item_key(kind, stored(kind, value, "another"))
     if kind == "asn":
