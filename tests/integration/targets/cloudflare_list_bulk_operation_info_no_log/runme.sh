@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Run cloudflare_list_bulk_operation_info at -vvvv on its success and failure paths, with credentials
-# from options, module_defaults, exported CLOUDFLARE_* variables and ad hoc arguments, and check that
-# no token or key (right or wrong) appears anywhere in what ansible prints.
+# Run cloudflare_list_bulk_operation_info, cloudflare_list and cloudflare_list_info at -vvvv on their
+# success and failure paths, with credentials from options, module_defaults, exported CLOUDFLARE_*
+# variables and ad hoc arguments, and check that no token or key (right or wrong) appears anywhere in
+# what ansible prints.
 set -eux
 
 # shellcheck source=../setup_simulator/simulator.sh
