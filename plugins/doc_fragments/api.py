@@ -53,6 +53,9 @@ options:
     description:
       - How many times a request is retried after a connection error, a timeout, a truncated answer,
         or HTTP 429, 500, 502, 503 or 504 (0 to 10).
+      - A change (a write) is retried only after HTTP 429 or a connection that could not be made, when nothing can have
+        been done. Any other failure after it was sent is not retried blindly; a module that changes lists reads
+        the list again first, so a change is never made twice.
       - Retries wait for Cloudflare's C(Retry-After) or C(retry-after-ms) when it sends one (up to 60 seconds;
         a longer ask fails at once), otherwise 0.5, 1, 2, 4, 8, 8... seconds with random jitter of up to half.
       - "The worst case for one request is therefore (O(max_retries) + 1) x O(timeout) + O(max_retries) x 60
