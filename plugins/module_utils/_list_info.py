@@ -41,7 +41,7 @@ class Outcome:
 
 
 def read_lists(client, account_id, name=None, list_id=None, items=False, search=None):
-    """The lists asked for, each with all its ``items`` (every cursor page) when ``items`` is true.
+    """The lists asked for, each with all its items in ``list_items`` (every cursor page) when ``items`` is true.
 
     A name or id that matches no list gives no lists, not a failure: that is the answer to "which lists are there".
     """
@@ -60,7 +60,7 @@ def read_lists(client, account_id, name=None, list_id=None, items=False, search=
     if items:
         for lst in lists:
             try:
-                lst["items"] = list(iter_items(client, account_id, lst["id"], search=search))
+                lst["list_items"] = list(iter_items(client, account_id, lst["id"], search=search))
             except CloudflareError as err:
                 return Outcome(failure=explain(err, "Reading the items of list '%s' (%s) in account %s"
                                                % (lst["name"], lst["id"], account_id)), error=err)

@@ -42,7 +42,7 @@ options:
     type: str
   items:
     description:
-      - Whether to read every item of each list too, into RV(lists[].items).
+      - Whether to read every item of each list too, into RV(lists[].list_items).
       - A list of N items costs N / 500 requests (rounded up), of Cloudflare's 1,200 per 5 minutes.
     type: bool
     default: false
@@ -97,12 +97,12 @@ EXAMPLES = r"""
 
     - name: Show its addresses
       ansible.builtin.debug:
-        msg: "{{ blocked.lists[0]['items'] | map(attribute='ip') | list }}"
+        msg: "{{ blocked.lists[0].list_items | map(attribute='ip') | list }}"
 
 # With CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID in the environment, no credentials appear in
 # the playbook at all, and ad hoc use is one line:
 #   ansible localhost -m netedge.cloudflare.cloudflare_list_info -a "name=blocked_ips items=true"
-- name: Find the items that mention 192.0.2, credentials from the environment
+- name: Find the addresses that start with 192.0.2, credentials from the environment
   netedge.cloudflare.cloudflare_list_info:
     name: blocked_ips
     items: true
@@ -159,7 +159,7 @@ lists:
       returned: always
       type: str
       sample: "2026-11-22T19:34:10Z"
-    items:
+    list_items:
       description:
         - Every item of the list (only those matching O(search) when it is set), as Cloudflare returns them -
           C(id), C(created_on), C(modified_on), an optional C(comment), and the field of the list's kind

@@ -60,7 +60,7 @@ def test_every_list_of_the_account_in_one_request(sim):
     assert result["_rc"] == 0
     assert result["lists"] == sim.get_lists()
     assert [lst["name"] for lst in result["lists"]] == ["blocked_ips", "partner_hosts", "empty_asns"]
-    assert all("items" not in lst for lst in result["lists"])
+    assert all("list_items" not in lst for lst in result["lists"])
     assert sim.get_counters()["total"] == 1
 
 
@@ -87,7 +87,7 @@ def test_a_list_that_is_not_there_gives_no_lists(sim, params):
 
 def test_items_across_pages(sim):
     result = run(sim, name="blocked_ips", items=True)
-    items = result["lists"][0]["items"]
+    items = result["lists"][0]["list_items"]
     assert len(items) == 1100 == result["lists"][0]["num_items"]
     assert items == sim.get_items(sim.get_lists()[0]["id"])
     # 500 per page: 500 + 500 + 100.
@@ -96,22 +96,22 @@ def test_items_across_pages(sim):
 
 def test_items_of_every_list(sim):
     result = run(sim, items=True)
-    assert [len(lst["items"]) for lst in result["lists"]] == [1100, 2, 0]
-    assert result["lists"][1]["items"][0]["hostname"] == {"url_hostname": "a.example.com"}
-    assert result["lists"][1]["items"][0]["comment"] == "a"
+    assert [len(lst["list_items"]) for lst in result["lists"]] == [1100, 2, 0]
+    assert result["lists"][1]["list_items"][0]["hostname"] == {"url_hostname": "a.example.com"}
+    assert result["lists"][1]["list_items"][0]["comment"] == "a"
     assert count(sim, "GET", ITEMS_ROUTE) == 3 + 1 + 1
 
 
 def test_search_filters_the_items(sim):
     result = run(sim, name="blocked_ips", items=True, search="10.0.5.")
-    assert [item["ip"] for item in result["lists"][0]["items"]] == ["10.0.5.%d" % i for i in range(1, 101)]
+    assert [item["ip"] for item in result["lists"][0]["list_items"]] == ["10.0.5.%d" % i for i in range(1, 101)]
     hosts = run(sim, name="partner_hosts", items=True, search="example.net")
-    assert [item["hostname"]["url_hostname"] for item in hosts["lists"][0]["items"]] == ["b.example.net"]
+    assert [item["hostname"]["url_hostname"] for item in hosts["lists"][0]["list_items"]] == ["b.example.net"]
 
 
 def test_check_mode_reads_as_usual(sim):
     result = run(sim, name="partner_hosts", items=True, _ansible_check_mode=True)
-    assert len(result["lists"][0]["items"]) == 2
+    assert len(result["lists"][0]["list_items"]) == 2
 
 
 def test_a_read_only_token_is_enough(sim):
@@ -156,5 +156,5 @@ def test_a_failed_item_read_names_the_list(sim):
 def test_a_read_is_retried(sim):
     sim.add_fault("reset", method="GET", path="/items")
     result = run(sim, name="partner_hosts", items=True)
-    assert len(result["lists"][0]["items"]) == 2
+    assert len(result["lists"][0]["list_items"]) == 2
     assert count(sim, "GET", ITEMS_ROUTE) == 2
