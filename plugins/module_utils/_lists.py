@@ -104,8 +104,7 @@ def iter_items(client, account_id, list_id, search=None, per_page=ITEMS_PER_PAGE
         result, info = client.get_page(path, params=dict(params), deadline=deadline)
         if not isinstance(result, list):
             raise CloudflareError("Cloudflare's answer to reading items is not an array: %s" % excerpt(result), status=200)
-        for item in result:
-            yield item
+        yield from result
         cursors = info.get("cursors") if isinstance(info, dict) else None
         after = cursors.get("after") if isinstance(cursors, dict) else None
         if not after or not result:
