@@ -37,9 +37,10 @@ ITEMS_SPEC = dict(
 def check_list_choice(params):
     """Exactly one of list_name and list_id, each well formed."""
     given = [name for name in ("list_name", "list_id") if params.get(name) not in (None, "")]
+    problems = []
     if len(given) != 1:
-        return ["Give exactly one of list_name and list_id (got %s)." % (" and ".join(given) or "neither")]
-    return check_list_name(params.get("list_name"), "list_name") + check_list_id(params.get("list_id"))
+        problems.append("Give exactly one of list_name and list_id (got %s)." % (" and ".join(given) or "neither"))
+    return problems + check_list_name(params.get("list_name") or None, "list_name") + check_list_id(params.get("list_id") or None)
 
 
 def check_numbers(params):
