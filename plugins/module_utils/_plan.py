@@ -112,7 +112,11 @@ class Planner:
         for key in wanted:
             for alias in alias_keys(kind, key):
                 self._aliases.setdefault(alias, key)
-        self._found = {}     # wanted key -> write form of the stored item merged with the wanted one
+        # Wanted keys found in the list; for the few whose stored item has fields the task does not set
+        # (a comment), the merged write form a replace must send. A set, not a dict of every item:
+        # a list of 500,000 unchanged items costs 500,000 keys here, not 500,000 dicts.
+        self._found = set()
+        self._merged = {}
         self._others = []    # present only: write forms of stored items the task does not name
 
     def _wanted_key(self, key):
@@ -143,9 +147,12 @@ class Planner:
                 self._others.append(write_form(self.kind, stored))
             return
         wanted = self.wanted[key]
-        self._found[key] = write_form(self.kind, stored, wanted)
+        self._found.add(key)
+        merged = write_form(self.kind, stored, wanted)
+        if merged != wanted:
+            self._merged[key] = merged
         if differences(self.kind, wanted, stored):
-            self.plan.updated.append((stored, self._found[key]))
+            self.plan.updated.append((stored, merged))
         else:
             self.plan.unchanged += 1
 
@@ -156,7 +163,7 @@ class Planner:
             plan.added = [item for key, item in self.wanted.items() if key not in self._found]
         kept = plan.unchanged + len(plan.updated) + len(self._others)
         if plan.updated:
-            body = self._others + [self._found.get(key) or item for key, item in self.wanted.items()]
+            body = self._others + [self._merged.get(key, item) for key, item in self.wanted.items()]
             plan.steps = [Step("replace", body, len(body))]
         elif plan.added and plan.removed and kept == 0:
             plan.steps = [Step("replace", list(plan.added), len(plan.added))]

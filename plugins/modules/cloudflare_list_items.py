@@ -266,8 +266,8 @@ messages:
 
 from ansible_collections.netedge.cloudflare.plugins.module_utils._items_task import (
     ITEMS_SPEC,
+    ItemsCheck,
     ItemsTask,
-    check_items,
     check_list_choice,
     check_numbers,
 )
@@ -275,10 +275,11 @@ from ansible_collections.netedge.cloudflare.plugins.module_utils._module import 
 
 
 def main():
-    module = cloudflare_module(ITEMS_SPEC, checks=(check_list_choice, check_numbers, check_items), wait=True, wait_default=True)
+    checked = ItemsCheck()
+    module = cloudflare_module(ITEMS_SPEC, checks=(check_list_choice, check_numbers, checked), wait=True, wait_default=True)
     client = client_for(module)
     try:
-        failure, result = ItemsTask(client, module.params, module.check_mode, module._diff, module.warn).run()
+        failure, result = ItemsTask(client, module.params, module.check_mode, module._diff, module.warn, checked).run()
     finally:
         client.close()
     if failure:
