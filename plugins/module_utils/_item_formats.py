@@ -14,6 +14,7 @@ characters of a value. _items.py builds items from these; this file is private t
 import hashlib
 import ipaddress
 import re
+import socket
 
 # 60: enough to recognise an address, hostname or URL in a message; a 10 MB value still gives
 # a one-line message.
@@ -31,6 +32,8 @@ IPV6_PREFIXES = (4, 64)
 # The longest text of an address with a prefix is an IPv6 address with an embedded IPv4 one
 # plus "/128" (about 50 characters); anything longer is refused before ipaddress sees it.
 _MAX_IP_TEXT = 64
+_TEN_ZEROS = bytes(10)
+_MAPPED = bytes(10) + b"\xff\xff"  # the first 12 bytes of an IPv4-mapped IPv6 address
 
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _HOSTNAME = re.compile(r"(?:\*\.)?%s(?:\.%s)*" % (_LABEL, _LABEL)).fullmatch
@@ -85,14 +88,43 @@ def ipv4_leading_zeros(text):
     return bool(_DOTTED(text) and _LEADING_ZERO.search(text))
 
 
-def address_text(address):
-    """Canonical text of an ipaddress address, the same on every Python 3.9+.
+def ipv6_text(packed):
+    """RFC 5952 text of a packed IPv6 address (compressed, lower case), as ipaddress writes it.
 
-    Python 3.13 writes an IPv4-mapped IPv6 address as ::ffff:192.0.2.1, older ones as
-    ::ffff:c000:201; the dotted form is used everywhere so that keys do not depend on the Python.
+    inet_ntop writes it some ten times faster than ipaddress. For an address with an embedded
+    IPv4 one (::/96, ::ffff:0:0/96) C libraries differ, and so do Pythons (3.13 writes
+    ::ffff:192.0.2.1, older ones ::ffff:c000:201): those go through ipaddress, a mapped one
+    always dotted, so that a key never depends on the platform.
     """
-    mapped = getattr(address, "ipv4_mapped", None)
-    return "::ffff:%s" % mapped if mapped is not None else str(address)
+    if packed[:10] == _TEN_ZEROS and packed[10:12] in (b"\0\0", _MAPPED[10:]):
+        if packed[10:12] == _MAPPED[10:]:
+            return "::ffff:" + _ipv4_text(packed[12:])
+        return str(ipaddress.IPv6Address(packed))
+    return socket.inet_ntop(socket.AF_INET6, packed)
+
+
+def _ipv4_text(packed):
+    return "%d.%d.%d.%d" % tuple(packed)
+
+
+def _address(text):
+    """(packed, canonical text) of an address without prefix, or None."""
+    if IPV4_CANONICAL(text):
+        return bytes(int(part) for part in text.split(".")), str(text)
+    if ":" not in text or "%" in text or len(text) > _MAX_IP_TEXT:
+        return None
+    try:
+        packed = socket.inet_pton(socket.AF_INET6, text)
+    except (OSError, ValueError):  # ValueError: a NUL or a lone surrogate in the text
+        return None
+    return packed, ipv6_text(packed)
+
+
+def _prefix(prefix, packed):
+    """The prefix length after '/', or None unless it is 0 to 32 (IPv4) or 128 (IPv6) in decimal digits."""
+    if prefix.isascii() and prefix.isdigit() and len(prefix) <= 3 and int(prefix) <= 8 * len(packed):
+        return int(prefix)
+    return None
 
 
 def ip_value(text):
@@ -114,29 +146,31 @@ def ip_value(text):
         return None, "an IPv4 address with leading zeros is ambiguous (octal or decimal); write each number without them."
     if "%" in addr:
         return None, "a scoped IPv6 address (with a %zone) cannot be listed."
-    try:
-        address = ipaddress.ip_address(addr)
-    except ValueError:
+    parsed = _address(addr)
+    if parsed is None:
         return None, "not an IPv4 or IPv6 address or CIDR."
-    if address.version == 6 and address.ipv4_mapped is not None:
-        return None, "an IPv4-mapped IPv6 address; write the IPv4 address %s." % address.ipv4_mapped
-    if not slash:
-        return str(address), None
-    length = int(prefix)
-    if length == address.max_prefixlen:  # /32 or /128: one address, which Cloudflare lists bare
-        return str(address), None
-    low, high = IPV4_PREFIXES if address.version == 4 else IPV6_PREFIXES
-    if address.version == 6 and high < length < address.max_prefixlen:
+    packed, address = parsed
+    if packed[:12] == _MAPPED:
+        return None, "an IPv4-mapped IPv6 address; write the IPv4 address %s." % _ipv4_text(packed[12:])
+    bits = 8 * len(packed)
+    length = int(prefix) if slash else bits
+    if length == bits:  # an address, or a /32 or /128, which is one address: Cloudflare lists it bare
+        return address, None
+    version, (low, high) = (4, IPV4_PREFIXES) if bits == 32 else (6, IPV6_PREFIXES)
+    if version == 6 and high < length < bits:
         return None, ("Cloudflare limits IPv6 CIDRs to /64 at most (/%d to /%d, or a single address); "
                       "a /%d cannot be listed." % (low, high, length))
     if not low <= length <= high:
-        return None, "Cloudflare accepts IPv%d CIDRs from /%d to /%d only." % (address.version, low, high)
-    network = ipaddress.ip_network((address, length), strict=False)
-    if network.network_address != address:
+        return None, "Cloudflare accepts IPv%d CIDRs from /%d to /%d only." % (version, low, high)
+    value = int.from_bytes(packed, "big")
+    host = value & ((1 << (bits - length)) - 1)
+    if host:
         # Refused, not corrected: on a firewall list, widening an address to its network (or the
         # reverse) is a guess that may let in or shut out the wrong hosts.
-        return None, "host bits set: write %s for the network, or %s for the address." % (network, address)
-    return str(network), None
+        network = (value - host).to_bytes(len(packed), "big")
+        network_text = _ipv4_text(network) if version == 4 else ipv6_text(network)
+        return None, "host bits set: write %s/%d for the network, or %s for the address." % (network_text, length, address)
+    return "%s/%d" % (address, length), None
 
 
 def stored_ip_key(text):
@@ -147,15 +181,15 @@ def stored_ip_key(text):
     """
     if IPV4_CANONICAL(text):
         return str(text)
-    if "%" in text or len(text) > _MAX_IP_TEXT or ipv4_leading_zeros(text.partition("/")[0]):
+    addr, slash, prefix = text.partition("/")
+    parsed = _address(addr)
+    if parsed is None:
         return None
-    try:
-        interface = ipaddress.ip_interface(text)
-    except ValueError:
+    packed, address = parsed
+    length = _prefix(prefix, packed) if slash else 8 * len(packed)
+    if length is None:
         return None
-    length = interface.network.prefixlen
-    address = address_text(interface.ip)
-    return address if length == interface.ip.max_prefixlen else "%s/%d" % (address, length)
+    return address if length == 8 * len(packed) else "%s/%d" % (address, length)
 
 
 def hostname_value(text):
@@ -281,12 +315,10 @@ def target_url_value(value):
 
 def ipv6_slash64(key):
     """The /64 network that holds an individual IPv6 address given as canonical text, or None."""
-    if ":" not in key or "/" in key or "%" in key or len(key) > _MAX_IP_TEXT:
+    parsed = _address(key) if ":" in key and "/" not in key else None
+    if parsed is None:
         return None
-    try:
-        return str(ipaddress.ip_network((ipaddress.IPv6Address(key), 64), strict=False))
-    except ValueError:
-        return None
+    return "%s/64" % ipv6_text(parsed[0][:8] + bytes(8))
 
 
 def unparsed_key(kind, item):

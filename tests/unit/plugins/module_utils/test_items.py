@@ -51,6 +51,11 @@ def stored(kind, value, comment=None, **extra):
     ("2000::/4", "2000::/4"),
     ("::1", "::1"),
     ("::102:304", "::102:304"),
+    ("::1.2.3.4", "::102:304"),
+    ("::", "::"),
+    ("2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1"),
+    ("2001:0:0:1:0:0:0:1", "2001:0:0:1::1"),
+    ("2001:db8::/32", "2001:db8::/32"),
     ({"ip": "192.0.2.1", "comment": "build agent"}, "192.0.2.1"),
     ({"ip": " 2001:DB8::/64 "}, "2001:db8::/64"),
 ])
@@ -453,6 +458,23 @@ def test_deeply_nested_junk():
 def test_ip_key_of_stored_forms(entry, stored_value):
     key = list(normalized("ip", [entry]))[0]
     assert _items.item_key("ip", stored("ip", stored_value, "from the dashboard")) == key
+
+
+@pytest.mark.parametrize("stored_value, key", [
+    ("::ffff:192.0.2.1", "::ffff:192.0.2.1"),
+    ("::ffff:c000:201", "::ffff:192.0.2.1"),
+    ("::FFFF:C000:201/128", "::ffff:192.0.2.1"),
+    ("::ffff:0:0/96", "::ffff:0.0.0.0/96"),
+    ("10.0.0.0/024", "10.0.0.0/24"),
+])
+def test_stored_ipv4_mapped_and_odd_forms_get_one_key_on_every_python(stored_value, key):
+    assert _items.item_key("ip", stored("ip", stored_value)) == key
+
+
+@pytest.mark.parametrize("stored_value", ["10.0.0.0/33", "2001:db8::/129", "10.0.0.0/255.255.255.0", "10.0.0.0/", "10.0.0.0/x",
+                                          "1.2.3.4.5", "1:2:3:4:5:6:7:8:9", "::1\x00", "\ud800"])
+def test_stored_ips_that_are_not_ips(stored_value):
+    assert _items.item_key("ip", stored("ip", stored_value)).startswith("<unparsed> ")
 
 
 def test_a_stored_cidr_with_host_bits_stays_distinct_from_its_network():

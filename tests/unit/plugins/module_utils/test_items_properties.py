@@ -135,6 +135,8 @@ def test_valid_ips_round_trip(network, pick):
         keys |= set(wanted)
     assert len(keys) == 1
     key = keys.pop()
+    # The same text as ipaddress writes (mapped addresses, whose text changed in Python 3.13, are not drawn).
+    assert key == (str(network.network_address) if network.prefixlen == network.max_prefixlen else str(network))
     for text in stored_forms(network):
         assert _items.item_key("ip", {"id": "x", "ip": text, "created_on": "t"}) == key, text
     if network.version == 6 and network.prefixlen == 128:
