@@ -11,9 +11,6 @@ fail_json: every problem becomes a CloudflareError (see _errors.py), and the
 module decides how to fail. Private to the collection: not a public API.
 """
 
-import email.utils
-import json
-import math
 import random
 import threading
 import time
@@ -27,10 +24,14 @@ except ImportError as exc:  # pragma: no cover - exercised by the sanity import 
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._errors import (
-    CloudflareError,
-    clean_messages,
-    excerpt,
+from ansible_collections.netedge.cloudflare.plugins.module_utils._answers import (  # pylint: disable=unused-import
+    never_connected,
+    parse_retry_after,  # re-exported: tests and callers know it as _client.parse_retry_after
+    root_cause,
+    unwrap,
+)
+from ansible_collections.netedge.cloudflare.plugins.module_utils._errors import (  # pylint: disable=unused-import
+    CloudflareError,  # re-exported for callers of the client
     redact,
     secrets_in,
 )
@@ -79,39 +80,6 @@ DEFAULT_RATE_BUDGET = 600
 # Connecting to Cloudflare's anycast edge takes milliseconds; Cloudflare's
 # SDKs allow 5 s. Connecting gets at most 10 s of the request timeout.
 CONNECT_TIMEOUT_MAX = 10.0
-
-
-def parse_retry_after(headers, now=None):
-    """Seconds to wait from ``retry-after-ms`` or ``Retry-After``, or None.
-
-    ``Retry-After`` may be delta-seconds or an HTTP date (RFC 9110).
-    """
-    value = headers.get("retry-after-ms")
-    if value is not None:
-        try:
-            seconds = float(value) / 1000.0
-            # "inf" and "nan" parse as floats but are no number of seconds.
-            if math.isfinite(seconds) and seconds >= 0:
-                return seconds
-        except ValueError:
-            pass
-    value = headers.get("Retry-After")
-    if value is None:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-        return seconds if math.isfinite(seconds) and seconds >= 0 else None
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    now = time.time() if now is None else now
-    return max(0.0, when.timestamp() - now)
 
 
 def backoff_delay(attempt, rand=random.random):
@@ -255,7 +223,7 @@ class CloudflareClient:
         except requests.exceptions.SSLError as exc:
             raise _transport_error(
                 "TLS verification failed for %s (%s). Set validate_certs=false only for a trusted test "
-                "endpoint, or point REQUESTS_CA_BUNDLE at the CA that signed its certificate" % (self.base_url, _root_cause(exc)),
+                "endpoint, or point REQUESTS_CA_BUNDLE at the CA that signed its certificate" % (self.base_url, root_cause(exc)),
                 transient=False)
         except requests.exceptions.ConnectTimeout:
             raise _transport_error("could not connect to %s within %g s" % (self.base_url, min(timeout, CONNECT_TIMEOUT_MAX)),
@@ -263,17 +231,17 @@ class CloudflareClient:
         except requests.exceptions.Timeout:
             raise _transport_error("no answer from %s within %g s" % (self.base_url, timeout))
         except requests.exceptions.ConnectionError as exc:
-            if _never_connected(exc):
-                raise _transport_error("could not connect to %s (%s)" % (self.base_url, _root_cause(exc)), sent=False)
-            raise _transport_error("the connection to %s failed (%s)" % (self.base_url, _root_cause(exc)))
+            if never_connected(exc):
+                raise _transport_error("could not connect to %s (%s)" % (self.base_url, root_cause(exc)), sent=False)
+            raise _transport_error("the connection to %s failed (%s)" % (self.base_url, root_cause(exc)))
         except requests.exceptions.ChunkedEncodingError as exc:
             # The connection closed before the whole answer arrived (a body
             # shorter than its Content-Length, a broken chunk): a truncated
             # answer, worth another try like a reset.
-            raise _transport_error("the answer from %s was cut short (%s)" % (self.base_url, _root_cause(exc)))
+            raise _transport_error("the answer from %s was cut short (%s)" % (self.base_url, root_cause(exc)))
         except requests.exceptions.RequestException as exc:
-            raise _transport_error("request to %s failed (%s)" % (self.base_url, _root_cause(exc)), transient=False)
-        return _unwrap(response, body, with_info)
+            raise _transport_error("request to %s failed (%s)" % (self.base_url, root_cause(exc)), transient=False)
+        return unwrap(response, body, with_info)
 
     def _read_body(self, response):
         """The whole body; _within bounds how long reading it may take."""
@@ -333,82 +301,3 @@ def _outcome_unknown(err):
     return err.status is None or err.status >= 500 or err.status < 400
 
 
-def _never_connected(exc):
-    """True when a ConnectionError happened before any byte of the request could leave.
-
-    urllib3 raises NewConnectionError (refused, unreachable) and NameResolutionError (a subclass)
-    while opening the socket; a reset or close after that comes as a ProtocolError instead.
-    """
-    seen = 0
-    reason = exc
-    while reason is not None and seen < 8:
-        if type(reason).__name__ in ("NewConnectionError", "NameResolutionError", "ConnectTimeoutError"):
-            return True
-        nxt = getattr(reason, "reason", None)
-        reason = nxt if isinstance(nxt, BaseException) else (reason.__cause__ or reason.__context__)
-        seen += 1
-    return False
-
-
-def _root_cause(exc):
-    """The innermost reason of a requests/urllib3 exception, without URLs or tracebacks."""
-    reason = exc
-    seen = set()
-    while True:
-        nxt = getattr(reason, "reason", None)
-        # ssl.SSLError.reason is a string ("CERTIFICATE_VERIFY_FAILED"), not an exception.
-        if not isinstance(nxt, BaseException):
-            nxt = reason.__cause__ or reason.__context__
-        if nxt is None or id(nxt) in seen or (nxt.args == () and not str(nxt)):
-            break
-        seen.add(id(nxt))
-        reason = nxt
-        if len(seen) > 8:
-            break
-    text = str(reason)
-    # urllib3 wraps socket errors as "<urllib3.connection.HTTPSConnection object at 0x..>: Failed ..."
-    if ">: " in text:
-        text = text.split(">: ", 1)[1]
-    return excerpt(text) or type(reason).__name__
-
-
-def _unwrap(response, body, with_info=False):
-    """Turn an HTTP answer into ``result`` or a CloudflareError."""
-    status = response.status_code
-    retry_after = parse_retry_after(response.headers)
-    content_type = response.headers.get("Content-Type", "")
-    try:
-        envelope = json.loads(body.decode("utf-8")) if body else None
-    except RecursionError:
-        raise CloudflareError("Cloudflare answered with JSON nested too deeply to be its response envelope: %s"
-                              % excerpt(body[:400]), status=status, retry_after=retry_after)
-    except (UnicodeDecodeError, ValueError):
-        html = "html" in content_type.lower() or body.lstrip()[:1] == b"<"
-        what = "an HTML page instead of JSON" if html else "a body that is not valid JSON"
-        # A 2xx whose JSON does not parse was cut short on the way: worth
-        # another try. Error statuses are judged by their status instead.
-        raise CloudflareError(
-            "Cloudflare answered with %s: %s" % (what, excerpt(body[:400]) or "(empty)"),
-            status=status, retry_after=retry_after, transient=status < 300)
-    if not isinstance(envelope, dict):
-        raise CloudflareError("Cloudflare answered with JSON that is not its response envelope: %s" % excerpt(body[:400]),
-                              status=status, retry_after=retry_after)
-    errors = clean_messages(envelope.get("errors"))
-    messages = clean_messages(envelope.get("messages"))
-    if status >= 400:
-        raise CloudflareError("Cloudflare refused the request", status=status, errors=errors,
-                              messages=messages, retry_after=retry_after)
-    if status >= 300:
-        raise CloudflareError("unexpected redirect to %s" % excerpt(response.headers.get("Location", "")), status=status)
-    if status < 200:
-        # An informational status is never a final answer to a GET.
-        raise CloudflareError("unexpected informational answer", status=status)
-    if envelope.get("success") is not True:
-        raise CloudflareError("Cloudflare answered success=%s" % excerpt(envelope.get("success"), 40),
-                              status=status, errors=errors, messages=messages)
-    if envelope.get("result") is None:
-        raise CloudflareError("Cloudflare's answer has no result", status=status, errors=errors, messages=messages)
-    if with_info:
-        info = envelope.get("result_info")
-        return envelope["result"], info if isinstance(info, dict) else {}
-    return envelope["result"]
