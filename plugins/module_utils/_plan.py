@@ -61,8 +61,11 @@ class Step:
 class Plan:
     """What a run would do: the items added, removed and updated, and the steps that do it."""
 
-    def __init__(self, kind):
+    def __init__(self, kind, total=None):
         self.kind = kind
+        # The items the list holds: those read, or, when only some were looked up by search,
+        # the count Cloudflare gives for the list.
+        self._total = total
         self.added = []      # wanted items (write form) that are not in the list
         self.removed = []    # stored items to remove (as read, with id)
         self.updated = []    # (stored item, wanted write form) pairs whose set fields differ
@@ -82,8 +85,12 @@ class Plan:
         """How many items the plan changes."""
         return len(self.added) + len(self.removed) + len(self.updated)
 
+    @property
+    def total(self):
+        return self.read if self._total is None else self._total
+
     def items_after(self):
-        return self.read + len(self.added) - len(self.removed)
+        return self.total + len(self.added) - len(self.removed)
 
     def diff_lines(self):
         """One line per item, for a reviewer: ``+`` added, ``-`` removed, ``~`` updated (old -> new)."""
@@ -100,13 +107,13 @@ class Planner:
     for ``present`` (whose replace must keep the items it does not name), the others.
     """
 
-    def __init__(self, kind, state, wanted):
+    def __init__(self, kind, state, wanted, total=None):
         if state not in STATES:
             raise ValueError("state must be one of %s" % ", ".join(STATES))
         self.kind = kind
         self.state = state
         self.wanted = wanted
-        self.plan = Plan(kind)
+        self.plan = Plan(kind, total)
         # Cloudflare may store a wanted item under another key (an IPv6 address as its /64).
         self._aliases = {}
         for key in wanted:
@@ -190,9 +197,9 @@ def _network_of(key):
     return network if network != key else None
 
 
-def make_plan(kind, state, wanted, stored_items):
+def make_plan(kind, state, wanted, stored_items, total=None):
     """The Plan from all stored items at once (an iterable is read once)."""
-    planner = Planner(kind, state, wanted)
+    planner = Planner(kind, state, wanted, total)
     for stored in stored_items:
         planner.feed(stored)
     return planner.finish()
@@ -220,10 +227,10 @@ def removal_problem(plan, max_removals, allow_empty):
     if plan.removed and plan.items_after() == 0 and not allow_empty:
         return ("This change would remove all %d item(s) of the list and leave it empty. If that is what you want, "
                 "set allow_empty: true; otherwise check the items given (an empty or unreadable feed?)." % len(plan.removed))
-    limit = removal_limit(max_removals, plan.read)
+    limit = removal_limit(max_removals, plan.total)
     if limit is not None and len(plan.removed) > limit:
         how = "max_removals (%d)" % limit if max_removals is not None else (
-            "the default limit of %d (10 items or a quarter of the list's %d, whichever is more)" % (limit, plan.read))
+            "the default limit of %d (10 items or a quarter of the list's %d, whichever is more)" % (limit, plan.total))
         return ("This change would remove %d item(s), more than %s. Check the items given (a truncated feed?), or set "
                 "max_removals higher (-1 for no limit)." % (len(plan.removed), how))
     return None
