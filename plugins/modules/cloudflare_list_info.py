@@ -90,14 +90,14 @@ EXAMPLES = r"""
         items: true
       register: blocked
 
-    - name: Fail if the list is missing
-      ansible.builtin.assert:
-        that: blocked.lists | length == 1
-        fail_msg: There is no list named blocked_ips in the account
+    - name: Say whether it exists (a name that no list has gives an empty lists)
+      ansible.builtin.debug:
+        msg: "{{ 'blocked_ips exists' if blocked.lists else 'There is no list named blocked_ips' }}"
 
     - name: Show its addresses
       ansible.builtin.debug:
         msg: "{{ blocked.lists[0].list_items | map(attribute='ip') | list }}"
+      when: blocked.lists | length == 1
 
 # With CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID in the environment, no credentials appear in
 # the playbook at all, and ad hoc use is one line:
