@@ -227,7 +227,8 @@ class Simulator(ApiMixin, AdminMixin):  # pylint: disable=too-many-instance-attr
             return copy.deepcopy(self.faults.faults)
 
     def get_counters(self):
-        """{"total", "requests": {"METHOD /path": n}, "routes": {"METHOD /template": n}, "connections", "api_connections"}."""
+        """{"total", "requests": {"METHOD /path": n}, "routes": {"METHOD /template": n}, "statuses": {"429": n},
+        "connections", "api_connections"}."""
         with self._lock:
             return self.counters.snapshot()
 
@@ -235,6 +236,11 @@ class Simulator(ApiMixin, AdminMixin):  # pylint: disable=too-many-instance-attr
         """Zero the request and connection counters."""
         with self._lock:
             self.counters = Counters()
+
+    def count_status(self, status):
+        """Called by the server with the status of each API answer it sends."""
+        with self._lock:
+            self.counters.answered(status)
 
     def count_connection(self):
         """Called by the server for each accepted TCP connection."""

@@ -92,16 +92,19 @@ class FaultBook:
 
 
 class Counters:
-    """Requests per method and path, per route, in total; TCP connections.
+    """Requests per method and path, per route, in total; answers per HTTP status; TCP connections.
 
-    ``connections`` counts every accepted TCP connection, ``api_connections`` those that carried
-    at least one API request (admin calls on their own connections do not add to it).
+    ``statuses`` counts the API answers sent, by status (``{"200": n, "429": m}``): a request
+    answered with a TCP reset has none. ``connections`` counts every accepted TCP connection,
+    ``api_connections`` those that carried at least one API request (admin calls on their own
+    connections do not add to it).
     """
 
     def __init__(self):
         self.total = 0
         self.requests = collections.Counter()
         self.routes = collections.Counter()
+        self.statuses = collections.Counter()
         self.connections = 0
         self.api_connections = 0
 
@@ -111,10 +114,14 @@ class Counters:
         self.requests[f"{method} {path}"] += 1
         self.routes[f"{method} {route}"] += 1
 
+    def answered(self, status):
+        """Record the status of one API answer."""
+        self.statuses[str(status)] += 1
+
     def snapshot(self):
         """A JSON-ready copy."""
         return {"total": self.total, "requests": dict(self.requests), "routes": dict(self.routes),
-                "connections": self.connections, "api_connections": self.api_connections}
+                "statuses": dict(self.statuses), "connections": self.connections, "api_connections": self.api_connections}
 
 
 class RateLimiter:

@@ -62,6 +62,7 @@ class SimHandler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 120
     carried_api_request = False
+    answering_api_request = False
 
     def version_string(self):
         return "cloudflare"
@@ -104,6 +105,7 @@ class SimHandler(http.server.BaseHTTPRequestHandler):
                    "headers": self.headers, "body": body}
         fault = sim.begin_request(method, split.path, first_on_connection=not self.carried_api_request, request=request)
         self.carried_api_request = True
+        self.answering_api_request = True
         if fault is None:
             self.send(sim.answer(request))
         else:
@@ -164,6 +166,9 @@ class SimHandler(http.server.BaseHTTPRequestHandler):
     def send(self, response, truncate=False, incomplete=False):
         """Write (status, headers, bytes); ``truncate`` sends only the first half of the body."""
         status, headers, data = response
+        if self.answering_api_request:
+            self.answering_api_request = False
+            self.server.sim.count_status(status)
         sent = data[: len(data) // 2] if truncate else data
         self.send_response(status)
         for name, value in headers.items():
@@ -182,5 +187,6 @@ class SimHandler(http.server.BaseHTTPRequestHandler):
     def reset_connection(self):
         """Close the socket with SO_LINGER 0: the client sees a TCP reset, no answer."""
         self.close_connection = True
+        self.answering_api_request = False
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.connection.close()

@@ -259,10 +259,23 @@ def test_faulted_and_rate_limited_requests_are_counted(api, sim):
     assert sim.get_counters()["total"] == 3
 
 
+def test_answers_are_counted_by_status(api, sim):
+    sim.configure(rate_limit=(2, 60))
+    sim.add_fault("status", status=503, body="html")
+    assert [api.call("GET").status_code for dummy in range(4)] == [503, 200, 200, 429]
+    sim.add_fault("reset")
+    with pytest.raises(requests.exceptions.ConnectionError):
+        api.call("GET")
+    counters = admin(sim, "GET", "counters")[1]
+    assert counters["total"] == 5
+    assert counters["statuses"] == {"503": 1, "200": 2, "429": 1}
+
+
 def test_reset_counters(api, sim):
     api.call("GET")
     sim.reset_counters()
-    assert sim.get_counters() == {"total": 0, "requests": {}, "routes": {}, "connections": 0, "api_connections": 0}
+    assert sim.get_counters() == {"total": 0, "requests": {}, "routes": {}, "statuses": {}, "connections": 0,
+                                  "api_connections": 0}
 
 
 # -- admin endpoints ----------------------------------------------------------------------------
