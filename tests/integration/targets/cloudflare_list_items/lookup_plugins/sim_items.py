@@ -5,7 +5,9 @@
 
 It reads them through the simulator's API, independently of the module under test, so that a
 playbook can check what a task left in the list. Its requests are counted by the simulator like
-any other: read the counters before it, not after.
+any other: read the counters before it, not after. The targets cloudflare_list_items and
+cloudflare_list_items_faults each keep a copy of this file next to their playbooks, where Ansible
+finds it without any configuration.
 """
 
 DOCUMENTATION = r"""
