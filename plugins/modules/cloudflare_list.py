@@ -61,8 +61,9 @@ options:
 notes:
   - "The module runs on the controller (or the host it is delegated to) and talks HTTPS to the Cloudflare API;
     the managed hosts are not involved. Use it with C(delegate_to: localhost) or against C(localhost)."
-  - An API token needs the C(Account Filter Lists Edit) permission for the account, also in check mode (which reads
-    the lists). Errors for missing or wrong credentials name Cloudflare's codes, for example C(10000) or C(9106).
+  - An API token needs the C(Account Filter Lists Edit) permission for the account (in check mode, which only reads,
+    C(Account Filter Lists Read) is enough). Errors for missing or wrong credentials name Cloudflare's codes, for example
+    C(10000) or C(9106).
   - Cloudflare's plans limit the number of lists (Free 1, Pro and Business 10, Enterprise 1,000).
   - Deleting a list deletes its items too.
 seealso:

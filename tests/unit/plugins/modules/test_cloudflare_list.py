@@ -200,6 +200,12 @@ def test_a_read_only_token_cannot_create_and_the_message_names_the_edit_permissi
     assert "'Account Filter Lists Edit'" in result["msg"]
 
 
+def test_a_read_only_token_is_enough_in_check_mode(sim):
+    result = run(sim, check=True, diff=True, api_token=READ_TOKEN, name="blocked_ips", kind="ip")
+    assert result["_rc"] == 0 and result["changed"] is True and result["diff"]["after"]["kind"] == "ip"
+    assert writes(sim) == 0
+
+
 def test_a_failed_read_names_what_was_being_done(sim):
     sim.add_fault("status", status=503, method="GET", count=10)
     result = run(sim, name="blocked_ips", kind="ip", max_retries=1)
