@@ -198,4 +198,3 @@ class ItemsTask:
         if self.diff_mode:
             result["diff"] = diff_of(lst, plan, limit)
         return result
-

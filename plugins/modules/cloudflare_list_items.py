@@ -46,7 +46,7 @@ options:
     type: str
   list_id:
     description:
-      - The 32-character id of the list, instead of O(list_name). Saves nothing: either costs one request.
+      - "The 32-character id of the list, instead of O(list_name). Saves nothing: either costs one request."
     type: str
   items:
     description:
@@ -73,7 +73,7 @@ options:
     description:
       - V(present) - the list holds these items (others are left alone).
       - V(absent) - the list holds none of these items.
-      - V(exact) - the list holds exactly these items: the others are removed.
+      - "V(exact) - the list holds exactly these items: the others are removed."
     type: str
     choices: [present, absent, exact]
     default: present
