@@ -1,0 +1,233 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) netedge.cloudflare contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""How a sync benchmark run is measured: the simulator, the interpreter shim, the process tree.
+
+- ``Simulator``: tests/simulator/cloudflare_sim.py as a child process with Cloudflare's real
+  budget, and the admin calls the benchmark needs (reset, seed a list, counters, config), plus
+  reading a list's items back through the API to check the outcome.
+- ``write_shim``: an ``ansible_python_interpreter`` that runs the real Python as its child and
+  appends that child's rusage (peak RSS, user + system CPU) and its own to a JSON-lines file.
+  Every module process of a run goes through it, so module figures are exact per process.
+- ``run_measured``: runs ansible-playbook, reaps it with ``os.wait4`` (the CPU of the whole tree),
+  and samples ``/proc`` for the peak RSS (``VmHWM``) of the controller's own processes, the
+  ansible-playbook process and its forked workers, which ``wait4`` cannot tell from a module's.
+"""
+
+import http.client
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(HERE)
+SIMULATOR = os.path.join(ROOT, "tests", "simulator", "cloudflare_sim.py")
+PAGE = 500  # Cloudflare's largest page of items
+
+
+class Simulator:
+    """The simulator as a child process; admin calls are not counted, API calls are."""
+
+    def __init__(self, python, workdir, lifetime, flags):
+        self.state_file = os.path.join(workdir, "sim.json")
+        self.log = open(os.path.join(workdir, "sim.log"), "wb")  # pylint: disable=consider-using-with
+        self.flags = list(flags)
+        self.proc = subprocess.Popen(  # pylint: disable=consider-using-with
+            [python, SIMULATOR, "--port", "0", "--lifetime", str(int(lifetime)), "--state-file", self.state_file] + self.flags,
+            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while not os.path.exists(self.state_file):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the simulator did not start; see %s" % self.log.name)
+            time.sleep(0.05)
+        with open(self.state_file, encoding="utf-8") as stream:
+            self.state = json.load(stream)
+        self.url = self.state["url"]
+        self.port = self.state["port"]
+        self.account_id = self.state["account_id"]
+        self.token = self.state["api_token"]
+
+    def call(self, method, path, body=None, headers=None, timeout=300):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.request(method, path, body=None if body is None else json.dumps(body),
+                         headers=dict(headers or {}, **{"Content-Type": "application/json"}))
+            response = conn.getresponse()
+            data = json.loads(response.read() or b"null")
+            if response.status != 200:
+                raise RuntimeError("%s %s: HTTP %s %s" % (method, path, response.status, str(data)[:300]))
+            return data
+        finally:
+            conn.close()
+
+    def admin(self, method, route, body=None):
+        return self.call(method, "/__sim/" + route, body)
+
+    def fresh_list(self, name, values):
+        """Back to a fresh simulator (no lists, counters zero, a new rate-limit window), then one ip list."""
+        self.admin("POST", "reset", {})
+        lst = self.admin("POST", "lists", {"name": name, "kind": "ip", "items": [{"ip": v} for v in values]})
+        self.admin("DELETE", "counters")
+        return lst
+
+    def counters(self):
+        return self.admin("GET", "counters")
+
+    def held_values(self, list_id):
+        """Every ``ip`` the list holds, read through the API with the rate limit switched off (reset restores it)."""
+        self.admin("POST", "config", {"rate_limit": None})
+        path = "/client/v4/accounts/%s/rules/lists/%s/items?per_page=%d" % (self.account_id, list_id, PAGE)
+        headers = {"Authorization": "Bearer " + self.token}
+        values, cursor = [], None
+        for _page in range(5000):
+            data = self.call("GET", path + ("&cursor=%s" % cursor if cursor else ""), headers=headers)
+            values.extend(item["ip"] for item in data["result"])
+            cursor = ((data.get("result_info") or {}).get("cursors") or {}).get("after")
+            if not cursor or not data["result"]:
+                return values
+        raise RuntimeError("list %s: more than 5000 pages" % list_id)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+SHIM = r'''#!{python} -S
+# ansible_python_interpreter for benchmarks only: runs the real Python as a child, then notes that
+# child's peak RSS and CPU, and this shim's own CPU (subtracted from the controller's), one JSON line.
+import json, os, resource, sys, time
+started = time.monotonic()
+pid = os.posix_spawn({python!r}, [{python!r}] + sys.argv[1:], os.environ)
+status, usage = os.wait4(pid, 0)[1:]
+own = resource.getrusage(resource.RUSAGE_SELF)
+with open({log!r}, "a") as stream:
+    stream.write(json.dumps({{"wall": time.monotonic() - started, "cpu": usage.ru_utime + usage.ru_stime,
+                              "rss_mb": usage.ru_maxrss / 1024.0, "shim_cpu": own.ru_utime + own.ru_stime,
+                              "script": os.path.basename(sys.argv[-1])[:80]}}) + "\n")
+sys.exit(os.waitstatus_to_exitcode(status) & 255)
+'''
+
+
+def write_shim(python, path, log):
+    with open(path, "w", encoding="utf-8") as stream:
+        stream.write(SHIM.format(python=python, log=log))
+    os.chmod(path, 0o755)
+
+
+def read_shim_log(log):
+    """Module processes of one run: count, CPU summed, peak RSS of the largest, and the shims' own CPU."""
+    entries = []
+    if os.path.exists(log):
+        with open(log, encoding="utf-8") as stream:
+            entries = [json.loads(line) for line in stream if line.strip()]
+    return {"module_processes": len(entries),
+            "module_cpu": sum(e["cpu"] for e in entries),
+            "module_rss_mb": max([e["rss_mb"] for e in entries] or [0.0]),
+            "module_cpu_max": max([e["cpu"] for e in entries] or [0.0]),
+            "shim_cpu": sum(e["shim_cpu"] for e in entries)}
+
+
+class TreeSampler(threading.Thread):
+    """Every ``interval`` s, the peak RSS (VmHWM) of each ansible-playbook process in the tree under ``root``.
+
+    The controller's processes are the ansible-playbook process and the workers it forks (they keep
+    its command line); /bin/sh, the shim and the module processes are left out. VmHWM only grows, so
+    the last sample of each process is its peak as of then; a worker that lives less than an
+    interval may be missed, which the largest process (the main one, or the worker that ran the
+    module) never is.
+    """
+
+    def __init__(self, root, interval=0.25):
+        super().__init__(daemon=True)
+        self.root = root
+        self.interval = interval
+        self.stop_event = threading.Event()
+        self.peaks = {}  # pid -> (VmHWM kB, is the main process)
+
+    def run(self):
+        while not self.stop_event.is_set():
+            self.sample()
+            self.stop_event.wait(self.interval)
+
+    def sample(self):
+        children = {}
+        for name in os.listdir("/proc"):
+            if not name.isdigit():
+                continue
+            try:
+                with open("/proc/%s/stat" % name, "rb") as stream:
+                    ppid = int(stream.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(name))
+        todo, tree = [self.root], []
+        while todo:
+            pid = todo.pop()
+            tree.append(pid)
+            todo.extend(children.get(pid, []))
+        for pid in tree:
+            try:
+                with open("/proc/%d/cmdline" % pid, "rb") as stream:
+                    if b"ansible-playbook" not in stream.read():
+                        continue
+                with open("/proc/%d/status" % pid, encoding="ascii", errors="replace") as stream:
+                    hwm = [int(line.split()[1]) for line in stream if line.startswith("VmHWM:")]
+            except (OSError, ValueError):
+                continue
+            if hwm and hwm[0] > self.peaks.get(pid, (0, False))[0]:
+                self.peaks[pid] = (hwm[0], pid == self.root)
+
+    def result(self):
+        main = max([kb for kb, is_main in self.peaks.values() if is_main] or [0])
+        workers = max([kb for kb, is_main in self.peaks.values() if not is_main] or [0])
+        return {"main_rss_mb": main / 1024.0, "worker_rss_mb": workers / 1024.0,
+                "controller_processes_seen": len(self.peaks)}
+
+
+def run_measured(argv, env, cwd, log_path, timeout):
+    """Run a command; wall time, the rusage of its whole tree, and its controller processes' peak RSS.
+
+    ``os.wait4`` returns the usage of the process and of every descendant it waited for: workers,
+    /bin/sh, shims and module processes. CPU is their sum; ``ru_maxrss`` the largest single peak.
+    """
+    with open(log_path, "ab") as log:
+        log.write(("$ %s\n" % " ".join(argv)).encode())
+        log.flush()
+        started = time.monotonic()
+        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log,  # pylint: disable=consider-using-with
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        sampler = TreeSampler(proc.pid)
+        sampler.start()
+        timed_out = []
+        timer = threading.Timer(timeout, _kill_group, (proc.pid, timed_out))
+        timer.start()
+        try:
+            _pid, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+            sampler.stop_event.set()
+            sampler.join(5)
+        wall = time.monotonic() - started
+    result = {"rc": os.waitstatus_to_exitcode(status), "timed_out": bool(timed_out), "wall": wall,
+              "tree_cpu": usage.ru_utime + usage.ru_stime, "tree_rss_mb": usage.ru_maxrss / 1024.0}
+    result.update(sampler.result())
+    return result
+
+
+def _kill_group(pid, flag):
+    flag.append(True)
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
