@@ -7,6 +7,8 @@
 #   make venv          build (or reuse) the controller venv and print its path
 #   make clean         remove the cached venvs, the working copy and the logs
 #   make demo          run hacking/demo.sh
+#   make bench         by hand only, not part of test: the wait benchmark, then the sync benchmark (about 80 min;
+#                      BENCH=wait or BENCH=sync runs one; BENCH_ARGS / SYNC_BENCH_ARGS pass options; docs/performance.md)
 #
 # Variables:
 #   PYTHON=python3.12                          controller interpreter (name or path);
@@ -45,7 +47,7 @@ HARNESS_OLDEST := PYTHON='$(OLDEST_PYTHON)' ANSIBLE_CORE='$(OLDEST_CORE)' $(HARN
 	RESULTS_MODE=append STEP_LABEL_SUFFIX=' (oldest)' LOG_SUFFIX=-oldest PRINT_TOTAL=0 bash hacking/ansible-test-env.sh
 
 .DEFAULT_GOAL := test
-.PHONY: test sanity units integration ecosystem docs venv clean demo help
+.PHONY: test sanity units integration ecosystem docs venv clean demo help bench
 
 test:
 	@status=0; \
@@ -80,7 +82,13 @@ demo:
 	@bash hacking/demo.sh
 
 help:
-	@sed -n '1,20s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '1,/^$$/s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
 
-bench:  # by hand only, never part of test: module vs uri + until (docs/performance.md); BENCH_ARGS=--runs 7 ...
-	@bash benchmarks/run.sh $(BENCH_ARGS)
+BENCH ?= all
+BENCH_ARGS ?=
+SYNC_BENCH_ARGS ?=
+
+# By hand only, never part of test (docs/performance.md): BENCH=wait|sync|all; BENCH_ARGS='--runs 7' goes to the
+# wait benchmark, SYNC_BENCH_ARGS='--sizes 1000,10000 --runs 1' to the sync one.
+bench:
+	@BENCH_ARGS='$(BENCH_ARGS)' SYNC_BENCH_ARGS='$(SYNC_BENCH_ARGS)' bash benchmarks/run.sh $(BENCH)

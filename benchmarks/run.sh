@@ -1,17 +1,31 @@
 #!/usr/bin/env bash
-# make bench: the collection's module against ansible.builtin.uri (+ until), side by side.
+# make bench: the collection's modules against what users write today, side by side.
 #
-# Run by hand; it is not part of `make test`. It takes about 13 minutes with the defaults.
+# Run by hand; it is not part of `make test`. What is measured, and how: docs/performance.md.
 #
-#   bash benchmarks/run.sh [bench.py options]     e.g. --runs 7, --waits 1,5,30, --write-doc
+#   bash benchmarks/run.sh all                      the wait benchmark (about 13 min), then the sync one (about 70 min)
+#   bash benchmarks/run.sh wait [bench.py options]  cloudflare_list_bulk_operation_info against uri + until
+#   bash benchmarks/run.sh sync [bench_sync.py options]
+#                                                   cloudflare_list_items (exact) against replace-all and per-item uri
+#   bash benchmarks/run.sh [bench.py options]       the wait benchmark, as before (e.g. --runs 7, --write-doc)
 #
+# BENCH_ARGS and SYNC_BENCH_ARGS (word-split) go before any options given here, to the wait and the
+# sync benchmark respectively; `make bench BENCH=sync SYNC_BENCH_ARGS='--sizes 1000,10000 --runs 1'`.
 # The Python is the harness venv (hacking/ansible-test-env.sh venv, honouring PYTHON and ANSIBLE_CORE),
 # or BENCH_PYTHON when set (any Python with ansible-core and requests).
-# What is measured, and how: docs/performance.md.
 
 set -euo pipefail
 
 SRC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+
+which="wait"
+case "${1:-}" in
+    wait | sync | all) which=$1; shift ;;
+esac
+if [ "$which" = all ] && [ "$#" -gt 0 ]; then
+    echo "ERROR: 'all' takes no options; give them in BENCH_ARGS (wait) and SYNC_BENCH_ARGS (sync)" >&2
+    exit 2
+fi
 
 if [ -n "${BENCH_PYTHON:-}" ]; then
     python=$BENCH_PYTHON
@@ -27,4 +41,13 @@ else
     [ -n "$python" ] || { printf '%s\n' "$output" >&2; echo "ERROR: the harness did not name its venv python" >&2; exit 2; }
 fi
 
-"$python" "$SRC_ROOT/benchmarks/bench.py" "$@"
+read -r -a wait_args <<< "${BENCH_ARGS:-}"
+read -r -a sync_args <<< "${SYNC_BENCH_ARGS:-}"
+status=0
+if [ "$which" != sync ]; then
+    "$python" "$SRC_ROOT/benchmarks/bench.py" ${wait_args[@]+"${wait_args[@]}"} "$@" || status=$?
+fi
+if [ "$which" != wait ]; then
+    "$python" "$SRC_ROOT/benchmarks/bench_sync.py" --python "$python" ${sync_args[@]+"${sync_args[@]}"} "$@" || status=$?
+fi
+exit "$status"
