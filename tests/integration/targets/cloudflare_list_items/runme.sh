@@ -47,7 +47,7 @@ playbook() {
     local log="$LOGS/$1" started=$SECONDS
     shift
     ansible-playbook -vvvv "$@" >"$log" 2>&1 || {
-        grep -E "^(TASK|fatal|failed|ok|changed):? |assertion|msg" "$log" | tail -n 60
+        grep -E "^(TASK|fatal|failed|ok|changed):? |assertion|msg|ERROR" "$log" | tail -n 60
         exit 1
     }
     echo "$log: $((SECONDS - started)) s"

@@ -55,7 +55,7 @@ rc=0
 ansible-playbook -vvvv -i "$LOGS/inventory" -i "$INVENTORY_PATH" faults.yml -e "figures_file=$LOGS/figures.json" "$@" \
     >"$LOGS/faults.log" 2>&1 || rc=$?
 if [ "$rc" != 0 ]; then
-    grep -E "^(TASK|fatal|failed|ok|changed):? |assertion|msg" "$LOGS/faults.log" | tail -n 60
+    grep -E "^(TASK|fatal|failed|ok|changed):? |assertion|msg|ERROR" "$LOGS/faults.log" | tail -n 60
     exit "$rc"
 fi
 "$SIM_PYTHON" files/report.py "$LOGS/figures.json" "$LOGS/faults.log" -- "${STATE_FILES[@]}"
