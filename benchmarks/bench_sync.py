@@ -26,6 +26,7 @@ import argparse
 import datetime
 import json
 import os
+import signal
 import sys
 import time
 
@@ -56,8 +57,23 @@ def parse_args(argv):
     parser.add_argument("--results", default=os.path.join(HERE, "results"), help="folder for sync-latest.json and .md")
     parser.add_argument("--write-doc", action="store_true", help="put the tables into docs/performance.md")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (the log of every run)")
+    parser.add_argument("--worktree", action="store_true",
+                        help="measure the working tree as it is, not the commit at HEAD (git archive)")
     parser.add_argument("--render", metavar="JSON", help="measure nothing: print (with --write-doc, write) the tables of a results file")
     return parser.parse_args(argv)
+
+
+def shown_options(argv):
+    """The options that shape the figures (not --python, --results, --keep), for the report."""
+    shown, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ("--python", "--results"):
+            skip = True
+        elif not arg.startswith(("--python=", "--results=", "--keep", "--write-doc")):
+            shown.append(arg)
+    return " ".join(shown) or "(defaults)"
 
 
 def numbers(text, kind=int):
@@ -151,10 +167,14 @@ def main(argv=None):  # pylint: disable=too-many-locals
     started = time.monotonic()
     results = {"runs": [], "meta": {
         "started": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "options": " ".join(sys.argv[1:] if argv is None else argv) or "(defaults)", "machine": machine,
+        "options": shown_options(sys.argv[1:] if argv is None else argv), "machine": machine,
         "sizes": numbers(args.sizes), "changes": numbers(args.changes, float), "sim_flags": sim_flags,
         "load_before": " ".join("%.2f" % v for v in os.getloadavg()), "per_item_timeout": args.per_item_timeout}}
-    bench = SyncBench(args.python, sim_flags, lifetime=3 * guess + 7200, keep=args.keep)
+    bench = SyncBench(args.python, sim_flags, lifetime=3 * guess + 7200, keep=args.keep, worktree=args.worktree)
+    results["meta"]["source"] = bench.source
+    say("   collection: %s %s%s" % (bench.source["kind"], bench.source["commit"], " (with changes)" if bench.source["dirty"] else ""))
+    # A SIGTERM (kill, a CI timeout) ends the run through the finally below: the simulator stops.
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     failures = []
     try:
         for size, changed, entries in schedule:

@@ -214,6 +214,9 @@ def run_measured(argv, env, cwd, log_path, timeout):
         timer.start()
         try:
             _pid, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:
+            _kill_group(proc.pid, timed_out)
+            raise
         finally:
             timer.cancel()
             sampler.stop_event.set()

@@ -153,9 +153,11 @@ def targets(cells):
 def markdown(results):  # pylint: disable=too-many-locals
     meta, cells = results["meta"], results["cells"]
     machine = meta["machine"]
-    out = ["Run of %s, options `%s`; %.0f min in all. Machine: %s cores (%s), %s GB, Linux %s, Python %s, ansible-core %s. "
+    source = meta.get("source") or {}
+    out = ["Run of %s, options `%s`; %.0f min in all. Collection: %s %s%s. Machine: %s cores (%s), %s GB, Linux %s, Python %s, ansible-core %s. "
            "Simulator: `%s`. Load average before / after: %s / %s." % (
-               meta["started"], meta["options"], meta.get("seconds", 0) / 60, machine["nproc"], machine["cpu_model"],
+               meta["started"], meta["options"], meta.get("seconds", 0) / 60, source.get("kind", "?"),
+               (source.get("commit") or "?")[:12], " with uncommitted changes" if source.get("dirty") else "", machine["nproc"], machine["cpu_model"],
                machine.get("memory_gb", "?"), machine["kernel"], machine["python"], machine["ansible_core"],
                " ".join(meta["sim_flags"]), meta["load_before"], meta.get("load_after", "-")), ""]
     out += ["**Each way at each size** (medians of the runs; *italics*: extrapolated from the per-item runs, not "

@@ -15,6 +15,8 @@ minutes), then seeds the list through the admin API, which is not counted.
 import json
 import os
 import shutil
+import subprocess
+import tempfile
 
 from syncbench.harness import ROOT, Simulator, read_shim_log, run_measured, write_shim
 
@@ -46,6 +48,23 @@ def make_feed(size, changed):
     return seeded, feed
 
 
+def collection_source(target, worktree):
+    """Put the collection at ``target``: the commit at HEAD (``git archive``), or the working tree as it is.
+
+    Other work may be under way in the working tree; by default the figures are those of a commit.
+    """
+    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "HEAD"], capture_output=True, text=True, check=False).stdout.strip()
+    if worktree or not commit:
+        os.symlink(ROOT, target)
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                               text=True, check=False).stdout.strip()
+        return {"kind": "working tree", "commit": commit or None, "dirty": bool(dirty)}
+    os.makedirs(target)
+    archive = subprocess.run(["git", "-C", ROOT, "archive", "--format=tar", commit], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", target], input=archive, check=True)
+    return {"kind": "commit", "commit": commit, "dirty": False}
+
+
 def count_requests(counters):
     """The simulator's counters in the benchmark's terms."""
     routes = counters.get("routes", {})
@@ -60,8 +79,7 @@ def count_requests(counters):
 class SyncBench:  # pylint: disable=too-many-instance-attributes
     """The work folder, the collection path, the shim and the simulator of one benchmark run."""
 
-    def __init__(self, python, sim_flags, lifetime, keep=False):
-        import tempfile  # pylint: disable=import-outside-toplevel
+    def __init__(self, python, sim_flags, lifetime, keep=False, worktree=False):  # pylint: disable=too-many-arguments
         self.python = os.path.abspath(python)
         self.bindir = os.path.dirname(self.python)
         self.keep = keep
@@ -70,7 +88,7 @@ class SyncBench:  # pylint: disable=too-many-instance-attributes
         os.makedirs(self.logs)
         collections = os.path.join(self.work, "collections", "ansible_collections", "netedge")
         os.makedirs(collections)
-        os.symlink(ROOT, os.path.join(collections, "cloudflare"))
+        self.source = collection_source(os.path.join(collections, "cloudflare"), worktree)
         self.collections = os.path.dirname(os.path.dirname(collections))
         self.config = os.path.join(self.work, "ansible.cfg")
         with open(self.config, "w", encoding="utf-8") as stream:
