@@ -299,5 +299,3 @@ def _outcome_unknown(err):
     if not err.sent:
         return False
     return err.status is None or err.status >= 500 or err.status < 400
-
-

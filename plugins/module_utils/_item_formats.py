@@ -321,6 +321,22 @@ def ipv6_slash64(key):
     return "%s/64" % ipv6_text(parsed[0][:8] + bytes(8))
 
 
+def network_of(key):
+    """The network of a canonical CIDR key (10.0.0.1/24 -> 10.0.0.0/24), or None if it is not one."""
+    addr, slash, prefix = key.partition("/")
+    parsed = _address(addr) if slash else None
+    length = _prefix(prefix, parsed[0]) if parsed is not None else None
+    if length is None:
+        return None
+    packed = parsed[0]
+    value = int.from_bytes(packed, "big")
+    bits = 8 * len(packed)
+    network = (value >> (bits - length) << (bits - length)) if length else 0
+    raw = network.to_bytes(len(packed), "big")
+    text = _ipv4_text(raw) if len(packed) == 4 else ipv6_text(raw)
+    return "%s/%d" % (text, length)
+
+
 def unparsed_key(kind, item):
     """A key for an item that cannot be read: of the kind's key type, and like no wanted item's key.
 

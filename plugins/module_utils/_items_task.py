@@ -60,7 +60,7 @@ def infer_kind(entries):
     """
     best = None
     for kind in KINDS:
-        wanted, problems = normalize_items(kind, entries)
+        wanted, problems = normalize_items(kind, entries, compact=True)
         if not problems:
             return kind, wanted, []
         if best is None or len(problems) < len(best[2]):
@@ -165,7 +165,7 @@ class ItemsTask:
         wanted = self.checked.take(lst["kind"]) if self.checked is not None else None
         problems = []
         if wanted is None:
-            wanted, problems = normalize_items(lst["kind"], params["items"])
+            wanted, problems = normalize_items(lst["kind"], params["items"], compact=True)
         if problems:
             return ("The items do not fit list %r, whose kind is %r: %s" % (lst["name"], lst["kind"], " ".join(problems)),
                     {"list": lst})

@@ -32,13 +32,13 @@ The fewest bulk operations under these rules: 0, 1 (append, delete or replace) o
 then delete). Operations run one after another: an account has one pending at a time.
 """
 
-import ipaddress
-
 from ansible_collections.netedge.cloudflare.plugins.module_utils._items import (
     alias_keys,
     describe,
     differences,
     item_key,
+    item_of,
+    stored_aliases,
     write_form,
 )
 
@@ -114,11 +114,12 @@ class Planner:
         self.state = state
         self.wanted = wanted
         self.plan = Plan(kind, total)
-        # Cloudflare may store a wanted item under another key (an IPv6 address as its /64).
+        # Cloudflare may store a wanted item under another key (an IPv6 address as its /64); several
+        # wanted addresses of one /64 are then all held by the one stored item.
         self._aliases = {}
         for key in wanted:
             for alias in alias_keys(kind, key):
-                self._aliases.setdefault(alias, key)
+                self._aliases.setdefault(alias, []).append(key)
         # Wanted keys found in the list; for the few whose stored item has fields the task does not set
         # (a comment), the merged write form a replace must send. A set, not a dict of every item:
         # a list of 500,000 unchanged items costs 500,000 keys here, not 500,000 dicts.
@@ -126,35 +127,38 @@ class Planner:
         self._merged = {}
         self._others = []    # present only: write forms of stored items the task does not name
 
-    def _wanted_key(self, key):
+    def _wanted_keys(self, key):
+        """The wanted keys a stored item of key ``key`` holds: its own, or those it stands for."""
         if key in self.wanted:
-            return key
-        alias = self._aliases.get(key)
-        if alias is None and self.kind == "ip":
-            # Cloudflare may keep a CIDR with host bits as given (10.0.0.1/24, written by another
-            # tool); it is the same list item as its network, which an append would duplicate.
-            network = _network_of(key)
-            if network is not None:
-                alias = network if network in self.wanted else self._aliases.get(network)
-        return alias
+            return [key]
+        keys = self._aliases.get(key)
+        if keys is None:
+            for other in stored_aliases(self.kind, key):
+                if other in self.wanted:
+                    return [other]
+                keys = self._aliases.get(other)
+                if keys:
+                    break
+        return [wanted for wanted in keys or () if wanted not in self._found]
 
     def feed(self, stored):
         """Take one item as read from Cloudflare."""
         self.plan.read += 1
-        key = self._wanted_key(item_key(self.kind, stored))
+        keys = self._wanted_keys(item_key(self.kind, stored))
         if self.state == "absent":
-            if key is not None:
+            if keys:
                 self.plan.removed.append(stored)
             return
-        if key is None or key in self._found:
+        if not keys or keys[0] in self._found:
             # Not named by the task, or a second stored item for the same wanted one.
             if self.state == "exact":
                 self.plan.removed.append(stored)
             else:
                 self._others.append(write_form(self.kind, stored))
             return
-        wanted = self.wanted[key]
-        self._found.add(key)
+        self._found.update(keys)
+        key = keys[0]
+        wanted = item_of(self.kind, key, self.wanted[key])
         merged = write_form(self.kind, stored, wanted)
         if merged != wanted:
             self._merged[key] = merged
@@ -167,10 +171,10 @@ class Planner:
         """The Plan, once every stored item was fed."""
         plan = self.plan
         if self.state != "absent":
-            plan.added = [item for key, item in self.wanted.items() if key not in self._found]
+            plan.added = [item_of(self.kind, key, item) for key, item in self.wanted.items() if key not in self._found]
         kept = plan.unchanged + len(plan.updated) + len(self._others)
         if plan.updated:
-            body = self._others + [self._merged.get(key, item) for key, item in self.wanted.items()]
+            body = self._others + [self._merged.get(key) or item_of(self.kind, key, item) for key, item in self.wanted.items()]
             plan.steps = [Step("replace", body, len(body))]
         elif plan.added and plan.removed and kept == 0:
             plan.steps = [Step("replace", list(plan.added), len(plan.added))]
@@ -184,17 +188,6 @@ class Planner:
                 plan.steps.append(Step("delete", ids, len(ids)))
         self._others = []
         return plan
-
-
-def _network_of(key):
-    """The network of a stored CIDR key with host bits set (10.0.0.1/24 -> 10.0.0.0/24), else None."""
-    if not isinstance(key, str) or "/" not in key:
-        return None
-    try:
-        network = str(ipaddress.ip_network(key, strict=False))
-    except ValueError:
-        return None
-    return network if network != key else None
 
 
 def make_plan(kind, state, wanted, stored_items, total=None):

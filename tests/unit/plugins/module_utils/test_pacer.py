@@ -19,7 +19,7 @@ from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import Fa
 def send_times(budget, count, clock, deadline=None):
     pacer = Pacer(budget, clock, clock.sleep)
     times = []
-    for _ in range(count):
+    for _request in range(count):
         pacer.take(deadline)
         times.append(clock())
     return pacer, times
@@ -54,7 +54,7 @@ def test_a_small_task_is_never_slowed():
 def test_pacing_never_sleeps_past_the_deadline():
     clock = FakeClock(start=0.0)
     pacer = Pacer(20, clock, clock.sleep)
-    for _ in range(5):
+    for _request in range(5):
         pacer.take()
     pacer.take(deadline=2.0)
     assert clock() == 2.0

@@ -129,7 +129,7 @@ def test_a_second_stored_form_of_one_wanted_item_is_removed_by_exact():
 
 def test_diff_lines_one_per_item():
     plan = plan_for("exact", [stored("ip", "192.0.2.9"), stored("ip", "192.0.2.1", "old")],
-                     ["192.0.2.2", {"ip": "192.0.2.1", "comment": "new"}])
+                    ["192.0.2.2", {"ip": "192.0.2.1", "comment": "new"}])
     lines = plan.diff_lines()
     assert len(lines) == 3
     assert [line[0] for line in lines] == ["+", "-", "~"]
@@ -206,3 +206,28 @@ def test_plan_then_apply_reaches_the_wanted_state_without_dropping_kept_items(be
             assert any(item.get("comment") == "c" for item in current.values() if item["ip"] == value)
     replan = make_plan("ip", state_name, wanted_of("ip", entries), [dict(item, id=item_id) for item_id, item in current.items()])
     assert replan.steps == [], "a second run must change nothing"
+
+
+def test_two_wanted_ipv6_addresses_held_by_one_stored_slash64_are_both_present():
+    plan = plan_for("exact", [stored("ip", "2001:db8::/64")], ["2001:db8::1", "2001:db8::2"])
+    assert plan.steps == [] and plan.counts()["unchanged"] == 1
+    plan = plan_for("present", [stored("ip", "2001:db8::/64")], ["2001:db8::1", "2001:db8::2"])
+    assert plan.steps == []
+
+
+def test_a_stored_cidr_with_host_bits_is_the_item_of_its_network():
+    plan = plan_for("exact", [stored("ip", "10.0.0.1/24")], ["10.0.0.0/24"])
+    assert plan.steps == []
+    plan = plan_for("absent", [stored("ip", "10.0.0.1/24")], ["10.0.0.0/24"])
+    assert actions(plan) == ["delete"]
+
+
+def test_compact_wanted_items_plan_the_same_as_full_ones():
+    entries = ["192.0.2.1", "192.0.2.2", {"ip": "192.0.2.3", "comment": "c"}, "2001:db8::1"]
+    compact, problems = normalize_items("ip", entries, compact=True)
+    assert problems == [] and compact["192.0.2.1"] is None and compact["192.0.2.3"] == {"ip": "192.0.2.3", "comment": "c"}
+    before = [stored("ip", "192.0.2.1", "kept"), stored("ip", "192.0.2.3"), stored("ip", "192.0.2.9")]
+    full = make_plan("ip", "exact", wanted_of("ip", entries), before)
+    slim = make_plan("ip", "exact", compact, before)
+    assert [(step.action, step.body) for step in slim.steps] == [(step.action, step.body) for step in full.steps]
+    assert slim.added == full.added == [{"ip": "192.0.2.2"}, {"ip": "2001:db8::1"}]
