@@ -155,6 +155,41 @@ def alias_keys(kind, key):
     return (network,) if network else ()
 
 
+# The shortest search text worth sending: a shorter one would match much of a large list.
+MIN_SEARCH_TEXT = 4
+
+
+def search_term(kind, key):
+    """Text for Cloudflare's ``search`` that every stored form of the wanted item ``key`` matches, or None.
+
+    Cloudflare documents ``search`` per kind: IPs must start with the text, hostnames and redirects
+    must contain it, ASNs must equal it. An IP's stored forms (192.0.2.1 or 192.0.2.1/32, an IPv6
+    address or its /64) all start with their common prefix; a CIDR is stored as written. Results are
+    matched to the key again by the caller, so a text that also matches other items costs only reads.
+    """
+    if kind == "asn":
+        return str(key) if isinstance(key, int) and key >= 0 else None
+    if not isinstance(key, str) or " " in key:
+        return None
+    if kind == "ip":
+        address, slash, prefix = key.partition("/")
+        if slash:
+            # Another tool may have written the network with host bits set (198.51.100.7/24), which
+            # stands for the same item: search by the octets every address of the network shares.
+            if ":" in key:
+                return None
+            octets = int(prefix) // 8
+            text = ".".join(address.split(".")[:octets]) + "." if octets else ""
+            return text if len(text) >= MIN_SEARCH_TEXT else None
+        forms = [key] + list(alias_keys(kind, key))
+        text = forms[0]
+        for form in forms[1:]:
+            while not form.startswith(text):
+                text = text[:-1]
+        return text if len(text) >= MIN_SEARCH_TEXT else None
+    return key if len(key) >= MIN_SEARCH_TEXT else None
+
+
 def stored_aliases(kind, key):
     """Keys of wanted items that a stored item of key ``key`` may stand for, besides its own.
 

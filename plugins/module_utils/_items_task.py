@@ -13,7 +13,7 @@ the module only passes them to fail_json or exit_json.
 from ansible_collections.netedge.cloudflare.plugins.module_utils import _lists
 from ansible_collections.netedge.cloudflare.plugins.module_utils._apply import Applier
 from ansible_collections.netedge.cloudflare.plugins.module_utils._errors import CloudflareError, explain
-from ansible_collections.netedge.cloudflare.plugins.module_utils._items import KINDS, normalize_items
+from ansible_collections.netedge.cloudflare.plugins.module_utils._items import KINDS, normalize_items, search_term
 from ansible_collections.netedge.cloudflare.plugins.module_utils._options import check_list_id, check_list_name
 from ansible_collections.netedge.cloudflare.plugins.module_utils._plan import STATES, Planner, removal_problem
 
@@ -151,10 +151,49 @@ class ItemsTask:
         return lst, None, None
 
     def read_plan(self, lst, wanted):
+        """The plan, from the fewest reads: the items looked up one by one, or the whole list."""
+        plan = self.search_plan(lst, wanted)
+        if plan is not None:
+            return plan
         planner = Planner(lst["kind"], self.params["state"], wanted)
         for stored in _lists.iter_items(self.client, self.account_id, lst["id"]):
             planner.feed(stored)
         return planner.finish()
+
+    def search_plan(self, lst, wanted):
+        """The plan from Cloudflare's ``search``, one look-up per item, when that costs fewer requests than
+        reading the whole list; else None.
+
+        Only for present and absent: they need the list's items that the task names, nothing else
+        (exact needs every item, to remove the others). A few addresses blocked or unblocked in a
+        list of 500,000 items cost a few requests instead of 1,000. If the look-ups turn out to cost
+        as much as a full read (a search text that matches many items), or an item's comment must
+        change (a replace needs every item), the whole list is read after all.
+        """
+        kind, state = lst["kind"], self.params["state"]
+        pages = -(-(lst.get("num_items") or 0) // _lists.ITEMS_PER_PAGE)
+        if state == "exact" or not wanted or len(wanted) >= pages:
+            return None
+        terms = {}
+        for key in wanted:
+            term = search_term(kind, key)
+            if term is None:
+                return None
+            terms[term] = True
+        if len(terms) >= pages:
+            return None
+        planner = Planner(kind, state, wanted, total=lst["num_items"])
+        seen = set()
+        budget = self.client.requests_sent + pages - 1
+        for term in terms:
+            for stored in _lists.iter_items(self.client, self.account_id, lst["id"], search=term):
+                if self.client.requests_sent > budget:
+                    return None
+                if stored.get("id") not in seen and planner.names(stored):
+                    seen.add(stored.get("id"))
+                    planner.feed(stored)
+        plan = planner.finish()
+        return None if plan.updated and state == "present" else plan
 
     def run(self):
         """(failure message or None, result dict)."""

@@ -141,6 +141,13 @@ class Planner:
                     break
         return [wanted for wanted in keys or () if wanted not in self._found]
 
+    def names(self, stored):
+        """Whether the task names this stored item (it holds a wanted item), found already or not."""
+        key = item_key(self.kind, stored)
+        if key in self.wanted or key in self._aliases:
+            return True
+        return any(other in self.wanted or other in self._aliases for other in stored_aliases(self.kind, key))
+
     def feed(self, stored):
         """Take one item as read from Cloudflare."""
         self.plan.read += 1
