@@ -104,5 +104,12 @@ class AdminMixin:
         return {"offset": self.advance(data["seconds"])}
 
     def admin_create_list(self, data):
-        """POST /__sim/lists {"name", "kind", "description"?, "items"?, "account_id"?}: seed a list."""
-        return self.create_list(data["name"], data["kind"], data.get("description", ""), data.get("account_id"), data.get("items"))
+        """POST /__sim/lists {"name", "kind", "description"?, "items"?, "account_id"?, "num_referencing_filters"?}: seed a list.
+
+        ``num_referencing_filters`` seeds a list that that many rules use (Cloudflare then refuses to delete it).
+        """
+        created = self.create_list(data["name"], data["kind"], data.get("description", ""), data.get("account_id"), data.get("items"))
+        if data.get("num_referencing_filters"):
+            self.set_referencing_filters(created["id"], int(data["num_referencing_filters"]), data.get("account_id"))
+            created["num_referencing_filters"] = int(data["num_referencing_filters"])
+        return created

@@ -325,6 +325,13 @@ def test_admin_seed_list_and_state(api, sim):
     assert state["url"] == sim.url and state["api_token"] == "sim-edit-token-0000" and state["read_token"] == "sim-read-token-0000"
 
 
+def test_admin_seeds_a_list_that_rules_use(api, sim):
+    status, created = admin(sim, "POST", "lists", {"name": "in_use", "kind": "ip", "num_referencing_filters": 2})
+    assert status == 200 and created["num_referencing_filters"] == 2
+    response = api.session.delete(f"{sim.url}/accounts/{sim.account_id}/rules/lists/{created['id']}", headers=api.headers, timeout=10)
+    assert response.status_code == 400 and response.json()["errors"][0]["code"] == 10031
+
+
 def test_admin_errors(sim):
     assert admin(sim, "GET", "nothing")[0] == 404
     response = requests.post(sim.base + "/__sim/faults", data=b"{", timeout=10)

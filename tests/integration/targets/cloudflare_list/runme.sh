@@ -45,11 +45,6 @@ ensure second.log
 expect_in second.log 'changed=0'
 [ "$(writes)" = 1 ] || { echo "the second run wrote"; exit 1; }
 
-# 3. A list that rules use: the admin API cannot seed one, so a second, in-process simulator does.
-IN_USE_STATE="$SIM_DIR/in_use.json"
-"$SIM_PYTHON" files/in_use_sim.py "$SIM_SCRIPT" "$IN_USE_STATE" "$SIM_LIFETIME" >"$LOGS/in_use_sim.log" 2>&1 &
-IN_USE_PID=$!
-trap 'kill "$IN_USE_PID" 2>/dev/null || true; sim_stop' EXIT
-for _ in $(seq 100); do [ -s "$IN_USE_STATE" ] && break; sleep 0.1; done
-[ -s "$IN_USE_STATE" ] || { cat "$LOGS/in_use_sim.log"; exit 1; }
-ansible-playbook -i "$INVENTORY_PATH" referenced.yml -e "sim_state_file=$IN_USE_STATE" "$@"
+# 3. A list that rules use, seeded through the admin API.
+sim_admin POST /reset >/dev/null
+ansible-playbook -i "$INVENTORY_PATH" referenced.yml -e "sim_state_file=$SIM_STATE_FILE" "$@"
