@@ -97,6 +97,7 @@ class Applier:
         self.deadline = client.clock() + wait_timeout
         self.replan = replan
         self.warn = warn
+        self._busy_since = None   # when the current write was first refused as busy
         self.out = Applied()
 
     def run(self, plan):
@@ -184,9 +185,9 @@ class Applier:
         if now >= self.deadline:
             err.note("another bulk operation of the account was still pending when wait_timeout ran out")
             raise err
-        started = getattr(self, "_busy_since", None)
-        if started is None:
-            started = self._busy_since = now
+        if self._busy_since is None:
+            self._busy_since = now
+        started = self._busy_since
         pause = min(next_pause(now - started, self.wait_sleep), self.deadline - now)
         self.client.sleep(max(pause, 0.0))
 
