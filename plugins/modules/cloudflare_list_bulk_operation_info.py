@@ -68,58 +68,46 @@ EXAMPLES = r"""
 - name: Check the status of a bulk operation once
   netedge.cloudflare.cloudflare_list_bulk_operation_info:
     account_id: "{{ cloudflare_account_id }}"
-    operation_id: 4da8780eeb215e6cb7f48dd981c4ea02
     api_token: "{{ cloudflare_api_token }}"
+    operation_id: "{{ operation_id }}"   # as Cloudflare returned it for a change, e.g. 4da8780eeb215e6cb7f48dd981c4ea02
   register: op
 
 - name: Show it
   ansible.builtin.debug:
     msg: "Operation {{ op.bulk_operation.id }} is {{ op.bulk_operation.status }}"
 
-- name: Append IPs to a list, then wait until Cloudflare has applied them
-  block:
-    - name: Append two addresses to the list (Cloudflare answers with an operation_id)
-      ansible.builtin.uri:
-        url: "https://api.cloudflare.com/client/v4/accounts/{{ cloudflare_account_id }}/rules/lists/{{ list_id }}/items"
-        method: POST
-        headers:
-          Authorization: "Bearer {{ cloudflare_api_token }}"
-        body_format: json
-        body:
-          - ip: 192.0.2.10
-            comment: build agent
-          - ip: 198.51.100.0/24
-        status_code: 200
-      register: append
-
-    - name: Wait for the change to be applied; fails if Cloudflare rejects it
-      netedge.cloudflare.cloudflare_list_bulk_operation_info:
-        account_id: "{{ cloudflare_account_id }}"
-        operation_id: "{{ append.json.result.operation_id }}"
-        api_token: "{{ cloudflare_api_token }}"
-        wait: true
-        wait_timeout: 600
-      register: applied
-
-    - name: Report how long it took
-      ansible.builtin.debug:
-        msg: "Applied at {{ applied.bulk_operation.completed }} after {{ applied.elapsed }} s and {{ applied.polls }} polls"
-
-- name: Set credentials once for every module of the collection
+- name: Start a change without waiting, do other work, then wait for it
   module_defaults:
     group/netedge.cloudflare.cloudflare:
       api_token: "{{ cloudflare_api_token }}"
       account_id: "{{ cloudflare_account_id }}"
   block:
-    - name: Wait for an operation
+    - name: Block an address; Cloudflare answers with an operation_id at once
+      netedge.cloudflare.cloudflare_list_items:
+        list_name: blocked_ips
+        items:
+          - ip: 192.0.2.10
+            comment: build agent
+        wait: false
+      register: started
+
+    - name: Wait until the change is applied; fails if Cloudflare rejects it
       netedge.cloudflare.cloudflare_list_bulk_operation_info:
-        operation_id: "{{ operation_id }}"
+        operation_id: "{{ started.operation_ids | last }}"
         wait: true
+        wait_timeout: 600
+      register: applied
+      when: started.operation_ids | length > 0   # empty when the list already held the address
+
+    - name: Report how long it took
+      ansible.builtin.debug:
+        msg: "Applied at {{ applied.bulk_operation.completed }} after {{ applied.elapsed }} s and {{ applied.polls }} polls"
+      when: applied is not skipped
 
 # With CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID in the environment, no credentials
 # appear in the playbook at all, and ad hoc use is one line:
 #   ansible localhost -m netedge.cloudflare.cloudflare_list_bulk_operation_info -a operation_id=4da8780eeb215e6cb7f48dd981c4ea02
-- name: Read credentials and account from the environment
+- name: Wait for an operation, credentials and account from the environment
   netedge.cloudflare.cloudflare_list_bulk_operation_info:
     operation_id: "{{ operation_id }}"
     wait: true
