@@ -12,6 +12,7 @@ Usage: python hacking/ecosystem.py --work DIR [--results FILE] [--docs-dest DIR]
 import argparse
 import glob
 import html
+import importlib.util
 import json
 import os
 import re
@@ -25,7 +26,11 @@ import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FQCN = "netedge.cloudflare"
-MODULES = ["cloudflare_list_bulk_operation_info"]
+MODULES = ["cloudflare_list", "cloudflare_list_bulk_operation_info", "cloudflare_list_info", "cloudflare_list_items"]
+# The guides of the docs site (docs/docsite/extra-docs.yml), each a page of the built site.
+GUIDES = ["getting_started", "guide_feeds", "guide_bulk_redirects", "troubleshooting"]
+# Finds the documented examples; the cloudflare_examples integration target runs them, ansible_lint lints them.
+EXAMPLES_PY = os.path.join(ROOT, "tests", "integration", "targets", "cloudflare_examples", "files", "examples.py")
 # Nothing of these may be in the tarball: test output, venvs, CI, caches, VCS.
 FORBIDDEN_IN_TARBALL = re.compile(r"^(tests/output/|\.ci/|\.git/|\.ansible/|\.venv/|venv/|\.hypothesis/|\.pytest_cache/)"
                                   r"|/__pycache__/|\.pyc$")
@@ -69,8 +74,8 @@ class Checks:
         bad = [name for name in names if FORBIDDEN_IN_TARBALL.search(name)]
         if bad:
             raise CheckFailed("the tarball holds files it should not: %s" % ", ".join(bad[:10]))
-        for needed in ("plugins/modules/cloudflare_list_bulk_operation_info.py", "meta/runtime.yml", "README.md",
-                       "meta/execution-environment.yml", "requirements.txt"):
+        for needed in ["plugins/modules/%s.py" % name for name in MODULES] + [
+                "meta/runtime.yml", "README.md", "meta/execution-environment.yml", "requirements.txt", "playbooks/demo.yml"]:
             if needed not in names:
                 raise CheckFailed("the tarball lacks %s" % needed)
         return "%s, %d files, %d KiB" % (os.path.basename(self.tarball), len(names), os.path.getsize(self.tarball) // 1024)
@@ -80,14 +85,15 @@ class Checks:
         shutil.rmtree(self.installed, ignore_errors=True)
         run(["ansible-galaxy", "collection", "install", "--force", "-p", self.installed, self.tarball])
         coll = os.path.join(self.installed, "ansible_collections", "netedge", "cloudflare")
-        if not os.path.isfile(os.path.join(coll, "plugins", "modules", MODULES[0] + ".py")):
-            raise CheckFailed("the module is not in the installed copy at %s" % coll)
+        missing = [name for name in MODULES if not os.path.isfile(os.path.join(coll, "plugins", "modules", name + ".py"))]
+        if missing:
+            raise CheckFailed("the installed copy at %s lacks %s" % (coll, ", ".join(missing)))
         # The demo playbook, from the installed copy, against the simulator shipped in the installed copy.
         out = with_simulator(
             os.path.join(coll, "tests", "simulator", "cloudflare_sim.py"), self.work,
             ["ansible-playbook", os.path.join(coll, "playbooks", "demo.yml")],
             env={"ANSIBLE_COLLECTIONS_PATH": self.installed}, cwd=self.work)
-        if "failed=0" not in out or "now blocks: 192.0.2.10" not in out:
+        if "failed=0" not in out or "netedge_demo_blocklist now blocks: 192.0.2.10" not in out:
             raise CheckFailed("the demo playbook did not succeed from the installed copy:\n" + tail(out))
         return "installed into %s and ran playbooks/demo.yml from it" % self.installed
 
@@ -105,9 +111,40 @@ class Checks:
     def ansible_lint(self):
         targets = ["playbooks/"] + sorted(glob.glob("tests/integration/targets/*/", root_dir=ROOT))
         # Integration targets use each other as roles (setup_simulator), as ansible-test arranges.
-        out = run(["ansible-lint", "--offline", "-q"] + targets, timeout=900,
-                  env={"ANSIBLE_ROLES_PATH": os.path.join(ROOT, "tests", "integration", "targets")})
-        return "production profile: %s" % (tail(out, 1) or "passed")
+        failures = []
+        try:
+            run(["ansible-lint", "--offline", "-q"] + targets, timeout=900,
+                env={"ANSIBLE_ROLES_PATH": os.path.join(ROOT, "tests", "integration", "targets")})
+        except CheckFailed as err:
+            failures.append(str(err))
+        # Every documented example (module EXAMPLES, README.md, the docs site) as the playbook that the
+        # cloudflare_examples target runs, in a folder of its own with the same profile. Linted whatever the
+        # lint of the tree found, so that both are reported.
+        written, problems = self._write_examples()
+        failures += ["documented example that is neither a playbook nor tasks: %s" % problem for problem in problems]
+        lint_dir = os.path.dirname(written[0])
+        with open(os.path.join(lint_dir, ".ansible-lint"), "w", encoding="utf-8") as handle:
+            handle.write("---\nprofile: production\noffline: true\n")
+        try:
+            run(["ansible-lint", "--offline", "-q", "-c", ".ansible-lint"] + [os.path.basename(p) for p in written],
+                cwd=lint_dir, timeout=900)
+        except CheckFailed as err:
+            failures.append("documented examples (written to %s):\n%s" % (lint_dir, err))
+        if failures:
+            raise CheckFailed("\n".join(failures))
+        return "production profile: playbooks/, %d integration targets and %d documented examples" % (
+            len(targets) - 1, len(written))
+
+    def _write_examples(self):
+        spec = importlib.util.spec_from_file_location("netedge_examples", EXAMPLES_PY)
+        examples = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(examples)
+        lint_dir = os.path.join(self.work, "examples-lint")
+        shutil.rmtree(lint_dir, ignore_errors=True)
+        written, problems = examples.write_all(ROOT, lint_dir)
+        if not written:
+            raise CheckFailed("no documented example found by %s" % EXAMPLES_PY)
+        return written, problems
 
     # 4. Docs.
     def docs_lint(self):
@@ -119,24 +156,28 @@ class Checks:
         return "built %s" % os.path.relpath(page, self.docs_dest)
 
     def docs_module_page(self):
-        page = os.path.join(self.docs_dest, "build", "html", "collections", "netedge", "cloudflare",
-                            MODULES[0] + "_module.html")
-        if not os.path.exists(page):
-            raise CheckFailed("no module page at %s: run the docs_site check first" % page)
-        with open(page, encoding="utf-8") as handle:
-            text = html.unescape(handle.read())
-        doc = json.loads(run(["ansible-doc", "--json", "-t", "module", "%s.%s" % (FQCN, MODULES[0])]))
-        doc = doc["%s.%s" % (FQCN, MODULES[0])]
-        options = sorted(doc["doc"]["options"])
-        returns = sorted(return_keys(doc["return"]))
-        missing = ["option " + name for name in options if 'id="parameter-%s"' % name not in text]
-        missing += ["return value " + name for name in returns if 'id="return-%s"' % name not in text]
-        for page_name in ("getting_started", "troubleshooting"):
-            if not os.path.exists(os.path.join(os.path.dirname(page), "docsite", page_name + ".html")):
+        site = os.path.join(self.docs_dest, "build", "html", "collections", "netedge", "cloudflare")
+        missing, counts = [], []
+        for module in MODULES:
+            page = os.path.join(site, module + "_module.html")
+            if not os.path.exists(page):
+                missing.append("the page of %s (run the docs_site check first)" % module)
+                continue
+            with open(page, encoding="utf-8") as handle:
+                text = html.unescape(handle.read())
+            doc = json.loads(run(["ansible-doc", "--json", "-t", "module", "%s.%s" % (FQCN, module)]))
+            doc = doc["%s.%s" % (FQCN, module)]
+            options = sorted(doc["doc"]["options"])
+            returns = sorted(return_keys(doc["return"]))
+            missing += ["%s option %s" % (module, name) for name in options if 'id="parameter-%s"' % name not in text]
+            missing += ["%s return value %s" % (module, name) for name in returns if 'id="return-%s"' % name not in text]
+            counts.append("%s %d/%d" % (module, len(options), len(returns)))
+        for page_name in GUIDES:
+            if not os.path.exists(os.path.join(site, "docsite", page_name + ".html")):
                 missing.append("page docsite/%s.html" % page_name)
         if missing:
             raise CheckFailed("the built docs lack: " + ", ".join(missing))
-        return "%d options and %d return values on the module page" % (len(options), len(returns))
+        return "%d module pages (options/return values: %s) and %d guides" % (len(MODULES), ", ".join(counts), len(GUIDES))
 
     # 5. Changelog.
     def changelog(self):
@@ -201,7 +242,7 @@ def return_keys(returns, prefix=""):
 
 
 def build_docs_site(dest):
-    """Build the HTML docs site with antsibull-docs and Sphinx; return the module page's path."""
+    """Build the HTML docs site with antsibull-docs and Sphinx; return the path of the collection's index page."""
     os.makedirs(dest, exist_ok=True)
     os.chmod(dest, 0o700)  # antsibull-docs refuses a folder that others can write
     for name in ("rst", "build"):
@@ -215,9 +256,9 @@ def build_docs_site(dest):
     # intersphinx cannot reach docs.ansible.com offline, hence the explicit extensions and suppressed ref warnings.
     run(["sphinx-build", "-M", "html", rst, os.path.join(dest, "build"), "-c", dest, "-W", "--keep-going",
          "-D", "extensions=sphinx.ext.autodoc,sphinx_antsibull_ext", "-D", "suppress_warnings=ref.ref"], cwd=dest)
-    page = os.path.join(dest, "build", "html", "collections", "netedge", "cloudflare", MODULES[0] + "_module.html")
+    page = os.path.join(dest, "build", "html", "collections", "netedge", "cloudflare", "index.html")
     if not os.path.exists(page):
-        raise CheckFailed("Sphinx built no page for the module")
+        raise CheckFailed("Sphinx built no collection index page")
     return page
 
 
