@@ -127,8 +127,12 @@ def failure_excerpt(output):
     for index, line in enumerate(lines):
         if line.startswith(("fatal:", "failed:")) or line.startswith("ERROR!") or line.startswith("[ERROR]"):
             task = next((lines[i] for i in range(index, -1, -1) if lines[i].startswith("TASK [")), "")
-            return "\n".join([task] + lines[index:index + 12])
-    return "\n".join(lines[-15:])
+            return "\n".join(shorten(line) for line in [task] + lines[index:index + 12])
+    return "\n".join(shorten(line) for line in lines[-15:])
+
+
+def shorten(line, limit=300):
+    return line if len(line) <= limit else line[:limit] + " ..."
 
 
 def main(argv):
