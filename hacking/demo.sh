@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 #
 # make demo: build (or reuse) the venv, start the Cloudflare Lists API simulator on 127.0.0.1,
-# run playbooks/demo.yml against it, and stop the simulator whatever happened.
+# run playbooks/demo.yml against it, and stop the simulator whatever happened: nothing is left running.
+# The playbook uses only this collection; against the real API it runs unchanged (see its header).
 #
 # Settings: OP_DURATION (seconds each bulk operation runs in the simulator, default 3),
 # and the harness's PYTHON / ANSIBLE_CORE / CACHE_DIR (see hacking/ansible-test-env.sh).
@@ -24,6 +25,7 @@ cleanup() {
     if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then
         kill "$SIM_PID" 2>/dev/null || true
         wait "$SIM_PID" 2>/dev/null || true
+        echo "==> simulator stopped"
     fi
     rm -rf "$WORK"
 }
