@@ -72,21 +72,34 @@ def root_cause(exc):
     return excerpt(text) or type(reason).__name__
 
 
+def _causes(exc):
+    """The names of the exception types in ``exc``'s chain of reasons and causes (at most 8 deep)."""
+    names = []
+    reason = exc
+    while reason is not None and len(names) < 8:
+        names.append(type(reason).__name__)
+        nxt = getattr(reason, "reason", None)
+        if not isinstance(nxt, BaseException):
+            # requests wraps urllib3's error as its first argument, and may raise it from another.
+            first = reason.args[0] if reason.args and isinstance(reason.args[0], BaseException) else None
+            nxt = first or reason.__cause__ or reason.__context__
+        reason = nxt
+    return names
+
+
 def never_connected(exc):
     """True when a ConnectionError happened before any byte of the request could leave.
 
     urllib3 raises NewConnectionError (refused, unreachable) and NameResolutionError (a subclass)
     while opening the socket; a reset or close after that comes as a ProtocolError instead.
     """
-    seen = 0
-    reason = exc
-    while reason is not None and seen < 8:
-        if type(reason).__name__ in ("NewConnectionError", "NameResolutionError", "ConnectTimeoutError"):
-            return True
-        nxt = getattr(reason, "reason", None)
-        reason = nxt if isinstance(nxt, BaseException) else (reason.__cause__ or reason.__context__)
-        seen += 1
-    return False
+    return any(name in ("NewConnectionError", "NameResolutionError", "ConnectTimeoutError") for name in _causes(exc))
+
+
+def read_timed_out(exc):
+    """True when a ConnectionError is a read that timed out (requests wraps urllib3's ReadTimeoutError
+    met while reading a streamed body as a ConnectionError, not as a Timeout)."""
+    return any(name in ("ReadTimeoutError", "TimeoutError", "timeout") for name in _causes(exc))
 
 
 def unwrap(response, body, with_info=False):

@@ -27,6 +27,7 @@ except ImportError as exc:  # pragma: no cover - exercised by the sanity import 
 from ansible_collections.netedge.cloudflare.plugins.module_utils._answers import (  # pylint: disable=unused-import
     never_connected,
     parse_retry_after,  # re-exported: tests and callers know it as _client.parse_retry_after
+    read_timed_out,
     root_cause,
     unwrap,
 )
@@ -233,6 +234,8 @@ class CloudflareClient:
         except requests.exceptions.ConnectionError as exc:
             if never_connected(exc):
                 raise _transport_error("could not connect to %s (%s)" % (self.base_url, root_cause(exc)), sent=False)
+            if read_timed_out(exc):
+                raise _transport_error("no answer from %s within %g s" % (self.base_url, timeout))
             raise _transport_error("the connection to %s failed (%s)" % (self.base_url, root_cause(exc)))
         except requests.exceptions.ChunkedEncodingError as exc:
             # The connection closed before the whole answer arrived (a body

@@ -18,6 +18,7 @@ from ansible_collections.netedge.cloudflare.plugins.module_utils._client import 
     backoff_delay,
     parse_retry_after,
 )
+from ansible_collections.netedge.cloudflare.plugins.module_utils._version import COLLECTION_VERSION
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import API_KEY, EMAIL, TOKEN, KeepAliveServer, envelope
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.scripted_server import http_response
 
@@ -48,7 +49,8 @@ def test_returns_result_and_sends_auth_and_user_agent(httpserver, base, clock):
     assert make_client(base, clock).get(PATH) == OK_OP
     request = httpserver.log[0][0]
     assert request.headers["Authorization"] == "Bearer " + TOKEN
-    assert re.match(r"^netedge\.cloudflare/1\.0\.0 ", request.headers["User-Agent"])
+    assert request.headers["User-Agent"].startswith("netedge.cloudflare/%s " % COLLECTION_VERSION)
+    assert re.match(r"^netedge\.cloudflare/[0-9]+\.[0-9]+\.[0-9]+ ", request.headers["User-Agent"])
     assert clock.sleeps == []
 
 
