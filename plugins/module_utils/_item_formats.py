@@ -206,6 +206,10 @@ def hostname_value(text):
     if any(char.isspace() or not char.isprintable() for char in text):
         return None, "a hostname cannot contain spaces or control characters."
     host = text.lower()
+    if _HOSTNAME(host) and host.rpartition(".")[2].isdigit():
+        # No top-level domain is all digits (RFC 3696, 2): this is an IP address, or a typo of one
+        # (192.0.2.300), and belongs in an ip list.
+        return None, "not a hostname: its last label is all digits, like an IP address (those go in an ip list)."
     if _HOSTNAME(host) and len(host) <= MAX_HOSTNAME:
         return host, None
     if len(host) > MAX_HOSTNAME:

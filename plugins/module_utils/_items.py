@@ -54,6 +54,20 @@ MAX_PROBLEM = 300
 _SHOWN_KEYS = 3
 
 
+def kinds_named(entries, limit=1000):
+    """How many of the first ``limit`` entries are mappings that use a field of each kind.
+
+    The kind of a list is only known after a request; this orders the guesses made before it,
+    so that redirect fields are checked as a redirect, not as a malformed IP.
+    """
+    counts = dict((kind, 0) for kind in KINDS)
+    for entry in (entries or [])[:limit] if isinstance(entries, (list, tuple)) else ():
+        if isinstance(entry, dict):
+            for kind in set(_FIELD_KIND.get(key) for key in entry if isinstance(key, str)) - {None}:
+                counts[kind] += 1
+    return counts
+
+
 def item_of(kind, key, value):
     """The item to write for a ``wanted`` entry: with ``compact``, normalize_items keeps None for an item that is only its key."""
     return {kind: key} if value is None else value

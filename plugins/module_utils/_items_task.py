@@ -13,7 +13,7 @@ the module only passes them to fail_json or exit_json.
 from ansible_collections.netedge.cloudflare.plugins.module_utils import _lists
 from ansible_collections.netedge.cloudflare.plugins.module_utils._apply import Applier
 from ansible_collections.netedge.cloudflare.plugins.module_utils._errors import CloudflareError, explain
-from ansible_collections.netedge.cloudflare.plugins.module_utils._items import KINDS, normalize_items, search_term
+from ansible_collections.netedge.cloudflare.plugins.module_utils._items import KINDS, kinds_named, normalize_items, search_term
 from ansible_collections.netedge.cloudflare.plugins.module_utils._options import check_list_id, check_list_name
 from ansible_collections.netedge.cloudflare.plugins.module_utils._plan import STATES, Planner, removal_problem
 
@@ -58,8 +58,10 @@ def infer_kind(entries):
     The list's kind is only known after a request; entries that suit no kind at all are refused
     before it, with the problems of the kind that fits them best.
     """
+    named = kinds_named(entries)
     best = None
-    for kind in KINDS:
+    # Kinds whose fields the entries use come first; otherwise ip, hostname, asn, redirect.
+    for kind in sorted(KINDS, key=lambda kind: -named[kind]):
         wanted, problems = normalize_items(kind, entries, compact=True)
         if not problems:
             return kind, wanted, []

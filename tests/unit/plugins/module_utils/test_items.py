@@ -270,6 +270,8 @@ def test_hostname_of_253_characters_is_the_longest():
     ("www.*.example.com", "'*' is only accepted as a leading '*.' wildcard."),
     ("*example.com", "'*' is only accepted as a leading '*.' wildcard."),
     ("*.*.example.com", "'*' is only accepted as a leading '*.' wildcard."),
+    ("192.0.2.1", "its last label is all digits, like an IP address (those go in an ip list)."),
+    ("www.example.123", "its last label is all digits"),
     ("", "empty entry"),
     (5, "items[0] 5: a hostname list item is a hostname as a string, or a mapping with 'url_hostname' or 'hostname', not an integer."),
     ({"url_hostname": "a.example", "hostname": "a.example"}, "items[0]: give the hostname once, as url_hostname or as hostname."),

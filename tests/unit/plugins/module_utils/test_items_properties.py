@@ -163,8 +163,10 @@ def test_host_bits_are_refused_and_stored_host_bits_stay_distinct(address, lengt
 
 
 labels = st.from_regex(r"\A[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?\Z")
-hostnames = st.builds(lambda wildcard, parts: ("*." if wildcard else "") + ".".join(parts),
-                      st.booleans(), st.lists(labels, min_size=1, max_size=4))
+# The last label is never all digits: no top-level domain is (RFC 3696), and such a name is an IP address.
+last_labels = labels.filter(lambda label: not label.isdigit())
+hostnames = st.builds(lambda wildcard, parts, last: ("*." if wildcard else "") + ".".join(parts + [last]),
+                      st.booleans(), st.lists(labels, min_size=0, max_size=3), last_labels)
 
 
 @FAST

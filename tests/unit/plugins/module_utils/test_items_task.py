@@ -12,7 +12,7 @@ client sleeps, and no test waits for real.
 import pytest
 
 from ansible_collections.netedge.cloudflare.plugins.module_utils._client import CloudflareClient
-from ansible_collections.netedge.cloudflare.plugins.module_utils._items_task import ItemsTask
+from ansible_collections.netedge.cloudflare.plugins.module_utils._items_task import ItemsTask, infer_kind
 from ansible_collections.netedge.cloudflare.tests.simulator.cloudflare_sim import Simulator
 
 WRITES = ("POST", "PUT", "DELETE")
@@ -269,3 +269,23 @@ def test_a_replace_too_large_fails_clearly_and_changes_nothing(sim, run):
     failure, _result = run([{"ip": "192.0.2.1", "comment": "new"}, "192.0.2.2", "192.0.2.3"])
     assert "HTTP 413" in failure and "cannot be split" in failure
     assert all("comment" not in item for item in run.held())
+
+
+# --- the kind is guessed before any request, from the items alone --------------------------------
+
+@pytest.mark.parametrize("entries, kind, says", [
+    ([{"source_url": "example.com/a", "target_url": "ftp://example.com/"}], "redirect", "items[0].target_url"),
+    (["192.0.2.300"], "ip", "not an IPv4 or IPv6 address"),
+    ([{"url_hostname": "exa mple.com"}], "hostname", "spaces"),
+    (["example.com", "192.0.2.1"], "ip", "items[0]"),
+])
+def test_items_that_fit_no_kind_are_explained_as_the_kind_they_resemble(entries, kind, says):
+    guessed, _wanted, problems = infer_kind(entries)
+    assert guessed == kind and problems and says in problems[0]
+
+
+def test_items_that_fit_a_kind_are_checked_as_that_kind_once():
+    assert infer_kind(["192.0.2.1", "2001:db8::/48"])[0] == "ip"
+    assert infer_kind(["example.com", "*.example.net"])[0] == "hostname"
+    assert infer_kind([13335, "AS15169"])[0] == "asn"
+    assert infer_kind([{"source_url": "example.com/a", "target_url": "https://example.com/b"}])[0] == "redirect"

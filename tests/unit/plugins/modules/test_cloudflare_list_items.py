@@ -141,7 +141,7 @@ def test_a_missing_list_is_named(sim):
 def test_items_of_another_kind_fail_after_the_lookup_and_before_any_write(sim):
     seed(sim, [], kind="asn", name="asns")
     sim.reset_counters()
-    result = run(sim, ["192.0.2.1", "example.com"], list_name="asns")
+    result = run(sim, ["example.com", "www.example.net"], list_name="asns")
     assert result["_rc"] == 1 and "whose kind is 'asn'" in result["msg"]
     assert "items[0]" in result["msg"] and "items[1]" in result["msg"]
     assert result["list"]["kind"] == "asn"
