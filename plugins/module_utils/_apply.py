@@ -74,9 +74,16 @@ class Applied:
         # A write whose outcome was unknown was sent: the list may have changed without an operation_id.
         self.unsure = False
 
+        # What the list held when a step failed, read again for the message (None otherwise).
+        self.num_items_now = None
+
     @property
     def changed(self):
-        return bool(self.operation_ids) or self.unsure
+        """True if the list was (or may have been) changed: a step completed, or a write's fate is unknown.
+
+        A failed bulk operation changes nothing, so a run whose only operation failed is not changed.
+        """
+        return bool(self.done_steps) or self.unsure
 
     def result(self):
         result = {"operation_ids": list(self.operation_ids), "bulk_operations": list(self.bulk_operations)}
@@ -216,6 +223,9 @@ class Applier:
                         "this change would leave this list with %d. Remove items from this or other lists of the account, "
                         "or ask Cloudflare for a higher limit" % self.out.plan.items_after())
         failed = error is None and failure is not None and failure.startswith("Bulk operation") and " failed: " in failure
+        if not failed:
+            # Accepted, and not known to have failed (a timeout, an error reading its status): it may still apply.
+            self.out.unsure = True
         message += ". " + self._holds_now(failed)
         self.out.failure = message
         self.out.error = error
@@ -225,7 +235,8 @@ class Applier:
         done = ", ".join(step.describe() for step in self.out.done_steps)
         try:
             now = _lists.get_list(self.client, self.account_id, self.list["id"])
-            count = "The list now holds %s item(s)" % (now or {}).get("num_items")
+            self.out.num_items_now = (now or {}).get("num_items")
+            count = "The list now holds %s item(s)" % self.out.num_items_now
         except CloudflareError as err:
             count = "The list could not be read again (%s)" % err.summary()
         before = ("the steps before it were applied (%s)" % done) if done else "no earlier step was applied"

@@ -234,6 +234,8 @@ class ItemsTask:
         if applied is not None:
             result.update(applied.result())
             result["changed"] = applied.changed
+            if applied.num_items_now is not None:
+                result["list"]["num_items"] = applied.num_items_now
         else:
             result.update(operation_ids=[], bulk_operations=[])
         if self.diff_mode:

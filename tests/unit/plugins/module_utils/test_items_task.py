@@ -243,6 +243,16 @@ def test_a_failed_operation_in_the_middle_names_the_step_and_what_the_list_holds
     assert "simulated failure of the delete" in failure
     assert "now holds 3 item(s)" in failure and "append 1 item(s)" in failure
     assert result["bulk_operations"][-1]["status"] == "failed"
+    assert result["changed"] is True and result["list"]["num_items"] == 3
+
+
+def test_a_run_whose_only_operation_failed_changed_nothing(sim, run):
+    seed(sim, ["192.0.2.1"])
+    sim.add_fault("operation", method="POST", path="/items", fail_with="simulated failure of the append")
+    failure, result = run(["192.0.2.1", "192.0.2.2"], state="present")
+    assert "Step 1" in failure and "simulated failure of the append" in failure and "no earlier step was applied" in failure
+    assert result["changed"] is False and result["list"]["num_items"] == 1
+    assert run.values() == ["192.0.2.1"]
 
 
 def test_the_item_limit_is_explained(sim, run):
