@@ -50,9 +50,11 @@ notes:
     29 requests and a 5-minute wait 77.
   - Only one bulk operation per account is processed at a time; an operation can stay V(pending) while
     earlier ones finish. Leave O(wait_timeout) room for that.
-  - Use M(ansible.builtin.uri) or a later module of this collection to make the change, then this module to
-    wait for it; see the examples.
+  - M(netedge.cloudflare.cloudflare_list_items) makes changes and waits for them itself. Use this module to wait for
+    a change started with O(netedge.cloudflare.cloudflare_list_items#module:wait=false), or by another tool; see the examples.
 seealso:
+  - module: netedge.cloudflare.cloudflare_list_items
+  - module: netedge.cloudflare.cloudflare_list_info
   - name: Cloudflare API - Get bulk operation status
     description: The API call this module makes.
     link: https://developers.cloudflare.com/api/resources/rules/subresources/lists/subresources/bulk_operations/methods/get/
