@@ -17,6 +17,8 @@ addresses does not wipe the comments someone else wrote. Pure functions: no Ansi
 Private to the collection: not a public API. The value formats are in _item_formats.py.
 """
 
+import re
+
 from ansible_collections.netedge.cloudflare.plugins.module_utils import _item_formats as _fmt
 
 KINDS = ("ip", "hostname", "asn", "redirect")
@@ -54,17 +56,26 @@ MAX_PROBLEM = 300
 _SHOWN_KEYS = 3
 
 
-def kinds_named(entries, limit=1000):
-    """How many of the first ``limit`` entries are mappings that use a field of each kind.
+_IP_CHARS = re.compile(r"[0-9A-Fa-f:./\s]+").fullmatch
 
-    The kind of a list is only known after a request; this orders the guesses made before it,
-    so that redirect fields are checked as a redirect, not as a malformed IP.
+
+def kinds_named(entries, limit=1000):
+    """How many of the first ``limit`` entries look like items of each kind.
+
+    A mapping counts for the kinds whose fields it uses; text with a digit and only the characters
+    of an address for ip, other text for hostname; a number for asn. The kind of a list is only known
+    after a request; this orders the guesses made before it, so that redirect fields are checked
+    as a redirect and not as a malformed IP, and an IP typo as an IP and not as a hostname.
     """
     counts = dict((kind, 0) for kind in KINDS)
     for entry in (entries or [])[:limit] if isinstance(entries, (list, tuple)) else ():
         if isinstance(entry, dict):
             for kind in set(_FIELD_KIND.get(key) for key in entry if isinstance(key, str)) - {None}:
                 counts[kind] += 1
+        elif isinstance(entry, str):
+            counts["ip" if _IP_CHARS(entry) and any(char.isdigit() for char in entry[:64]) else "hostname"] += 1
+        elif isinstance(entry, int) and not isinstance(entry, bool):
+            counts["asn"] += 1
     return counts
 
 

@@ -299,3 +299,10 @@ def test_items_that_fit_a_kind_are_checked_as_that_kind_once():
     assert infer_kind(["example.com", "*.example.net"])[0] == "hostname"
     assert infer_kind([13335, "AS15169"])[0] == "asn"
     assert infer_kind([{"source_url": "example.com/a", "target_url": "https://example.com/b"}])[0] == "redirect"
+
+
+def test_items_of_several_kinds_are_explained_as_the_kind_of_most_of_them():
+    entries = ["192.0.2.0/24", {"url_hostname": "example.com"}, {"source_url": "example.com/a", "target_url": "https://example.com/b"}]
+    kind, _wanted, problems = infer_kind(entries)
+    assert kind == "ip" and len(problems) == 2
+    assert infer_kind(["ab.cd", "x"])[0] == "hostname"

@@ -1,13 +1,12 @@
 # Copyright (c) netedge.cloudflare contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Lookup plugin for the cloudflare_list_items targets: the items a simulator list holds.
+"""Lookup plugin for the integration targets: the items a simulator list holds.
 
 It reads them through the simulator's API, independently of the module under test, so that a
 playbook can check what a task left in the list. Its requests are counted by the simulator like
-any other: read the counters before it, not after. The targets cloudflare_list_items and
-cloudflare_list_items_faults each keep a copy of this file next to their playbooks, where Ansible
-finds it without any configuration.
+any other: read the counters before it, not after. sim_start (simulator.sh) puts this folder on
+ANSIBLE_LOOKUP_PLUGINS, beside the sim_admin lookup.
 """
 
 DOCUMENTATION = r"""
