@@ -115,6 +115,18 @@ def plan_result(lst, plan, limit):
     return result
 
 
+def invocation_of(params):
+    """The module arguments a result echoes (ansible-core before 2.19 always, later at the controller's
+    request), with ``items`` cut to max_reported_items: half a million items would be sent back to the
+    controller and parsed there for nothing. The secrets are masked by AnsibleModule as usual."""
+    limit = params.get("max_reported_items", DEFAULT_REPORTED_ITEMS)
+    items = params.get("items") or []
+    args = dict(params)
+    if 0 <= limit < len(items):
+        args["items"] = list(items[:limit]) + ["... and %d more item(s)" % (len(items) - limit)]
+    return {"module_args": args}
+
+
 def diff_of(lst, plan, limit):
     """Diff mode's text: a header with the counts and steps, then one line per item."""
     counts = plan.counts()

@@ -274,6 +274,7 @@ from ansible_collections.netedge.cloudflare.plugins.module_utils._items_task imp
     ITEMS_SPEC,
     ItemsCheck,
     ItemsTask,
+    invocation_of,
     check_list_choice,
     check_numbers,
 )
@@ -288,6 +289,7 @@ def main():
         failure, result = ItemsTask(client, module.params, module.check_mode, module._diff, module.warn, checked).run()
     finally:
         client.close()
+    result["invocation"] = invocation_of(module.params)
     if failure:
         module.fail_json(msg=failure, **result)
     module.exit_json(**result)

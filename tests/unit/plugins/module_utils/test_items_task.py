@@ -12,7 +12,7 @@ client sleeps, and no test waits for real.
 import pytest
 
 from ansible_collections.netedge.cloudflare.plugins.module_utils._client import CloudflareClient
-from ansible_collections.netedge.cloudflare.plugins.module_utils._items_task import ItemsTask, infer_kind
+from ansible_collections.netedge.cloudflare.plugins.module_utils._items_task import ItemsTask, infer_kind, invocation_of
 from ansible_collections.netedge.cloudflare.tests.simulator.cloudflare_sim import Simulator
 
 WRITES = ("POST", "PUT", "DELETE")
@@ -306,3 +306,11 @@ def test_items_of_several_kinds_are_explained_as_the_kind_of_most_of_them():
     kind, _wanted, problems = infer_kind(entries)
     assert kind == "ip" and len(problems) == 2
     assert infer_kind(["ab.cd", "x"])[0] == "hostname"
+
+
+def test_the_echoed_arguments_carry_at_most_max_reported_items_items():
+    params = {"items": ["192.0.2.%d" % i for i in range(10)], "max_reported_items": 3, "api_token": "t"}
+    echoed = invocation_of(params)["module_args"]
+    assert echoed["items"] == ["192.0.2.0", "192.0.2.1", "192.0.2.2", "... and 7 more item(s)"]
+    assert echoed["api_token"] == "t" and len(params["items"]) == 10
+    assert invocation_of(dict(params, max_reported_items=-1))["module_args"]["items"] == params["items"]
