@@ -13,7 +13,8 @@ the module only passes them to fail_json or exit_json.
 from ansible_collections.netedge.cloudflare.plugins.module_utils import _lists
 from ansible_collections.netedge.cloudflare.plugins.module_utils._apply import Applier
 from ansible_collections.netedge.cloudflare.plugins.module_utils._errors import CloudflareError, explain
-from ansible_collections.netedge.cloudflare.plugins.module_utils._items import KINDS, kinds_named, normalize_items, search_term
+from ansible_collections.netedge.cloudflare.plugins.module_utils._item_keys import search_term
+from ansible_collections.netedge.cloudflare.plugins.module_utils._items import KINDS, kinds_named, normalize_items
 from ansible_collections.netedge.cloudflare.plugins.module_utils._options import check_list_id, check_list_name
 from ansible_collections.netedge.cloudflare.plugins.module_utils._plan import STATES, Planner, removal_problem
 

@@ -32,15 +32,8 @@ The fewest bulk operations under these rules: 0, 1 (append, delete or replace) o
 then delete). Operations run one after another: an account has one pending at a time.
 """
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._items import (
-    alias_keys,
-    describe,
-    differences,
-    item_key,
-    item_of,
-    stored_aliases,
-    write_form,
-)
+from ansible_collections.netedge.cloudflare.plugins.module_utils._item_keys import alias_keys, item_key, stored_aliases
+from ansible_collections.netedge.cloudflare.plugins.module_utils._items import describe, differences, item_of, write_form
 
 STATES = ("present", "absent", "exact")
 
