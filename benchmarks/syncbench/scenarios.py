@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import tempfile
 
-from syncbench.harness import ROOT, Simulator, read_shim_log, run_measured, write_shim
+from syncbench.harness import ROOT, Launcher, Simulator, read_shim_log, run_measured, write_shim
 
 PLAYBOOKS = os.path.join(ROOT, "benchmarks", "playbooks")
 LIST_NAME = "bench_sync"
@@ -82,6 +82,8 @@ class SyncBench:  # pylint: disable=too-many-instance-attributes
     def __init__(self, python, sim_flags, lifetime, keep=False, worktree=False):  # pylint: disable=too-many-arguments
         self.python = os.path.abspath(python)
         self.bindir = os.path.dirname(self.python)
+        # First, while this process is small: see Launcher.
+        self.launcher = Launcher(self.python)
         self.keep = keep
         self.work = tempfile.mkdtemp(prefix="netedge-bench-sync-")
         self.logs = os.path.join(self.work, "logs")
@@ -141,12 +143,13 @@ class SyncBench:  # pylint: disable=too-many-instance-attributes
         argv = [os.path.join(self.bindir, "ansible-playbook"), os.path.join(PLAYBOOKS, PLAYBOOK[way]),
                 "-e", "@" + self.vars_file, "-e", "bench_feed=" + path, "-e", "ansible_python_interpreter=" + self.shim]
         log = os.path.join(self.logs, "%s.log" % label)
-        run = run_measured(argv, self.env(), self.work, log, timeout)
+        run = run_measured(self.launcher, argv, self.env(), self.work, log, timeout)
         run.update(count_requests(self.sim.counters()))
         run.update(read_shim_log(self.shim_log))
         run["controller_cpu"] = run["tree_cpu"] - run["module_cpu"] - run["shim_cpu"]
         if run["tree_rss_mb"] > run["module_rss_mb"] + 0.5:
-            # The largest process of the tree was not a module process: wait4's figure is exact.
+            # The largest process of the tree was not a module process: wait4's figure is exact (it may be
+            # a /bin/sh vforked from a worker, which Linux credits with the worker's peak: the same figure).
             run["controller_rss_mb"], run["controller_rss_source"] = run["tree_rss_mb"], "wait4"
         else:
             run["controller_rss_mb"] = max(run["main_rss_mb"], run["worker_rss_mb"])
@@ -179,6 +182,7 @@ class SyncBench:  # pylint: disable=too-many-instance-attributes
         return {"state_ok": missing == 0 and extra == 0 and len(held) == len(feed_set), "state_note": note, "stale_left": extra}
 
     def close(self):
+        self.launcher.close()
         self.sim.stop()
         if not self.keep:
             shutil.rmtree(self.work, ignore_errors=True)
