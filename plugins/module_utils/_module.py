@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib, remove_values
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils import _client
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api import client as _client
 from ansible_collections.netedge.cloudflare.plugins.module_utils._options import (
     ACCOUNT_SPEC,
     API_SPEC,

@@ -39,7 +39,7 @@ API_SPEC = dict(
     # GET, and in an unattended pipeline a failed run costs more than a retry.
     max_retries=dict(type="int", default=3),
     # 600: half of Cloudflare's 1,200 requests per 5 minutes, which every tool on the token shares
-    # (see _pacer.py for how a task spends it).
+    # (see _api/pacer.py for how a task spends it).
     rate_budget=dict(type="int", default=600),
 )
 

@@ -202,7 +202,7 @@ messages:
   sample: []
 """
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._list_state import check_list_options, ensure
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.list_state import check_list_options, ensure
 from ansible_collections.netedge.cloudflare.plugins.module_utils._module import client_for, cloudflare_module
 
 

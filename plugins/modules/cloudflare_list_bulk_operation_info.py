@@ -177,7 +177,7 @@ messages:
   sample: []
 """
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._bulk_operations import check_operation
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.bulk_operations import check_operation
 from ansible_collections.netedge.cloudflare.plugins.module_utils._module import client_for, cloudflare_module
 from ansible_collections.netedge.cloudflare.plugins.module_utils._options import check_operation_id
 

@@ -201,7 +201,7 @@ messages:
   sample: []
 """
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._list_info import check_info_options, read_lists
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.list_info import check_info_options, read_lists
 from ansible_collections.netedge.cloudflare.plugins.module_utils._module import client_for, cloudflare_module
 
 

@@ -270,7 +270,7 @@ messages:
   sample: []
 """
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._items_task import (
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.list_items import (
     ITEMS_SPEC,
     ItemsCheck,
     ItemsTask,

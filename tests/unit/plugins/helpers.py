@@ -53,6 +53,14 @@ OPERATION = "4da8780eeb215e6cb7f48dd981c4ea02"
 TOKEN = "tok-SECRET-5e9f0c1d2b3a"
 API_KEY = "key-SECRET-77aa88bb99cc"
 EMAIL = "ops@example.com"
+# Every environment variable a module reads a setting from; tests clear them so that only their arguments count.
+ENV_VARS = ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY",
+            "CLOUDFLARE_BASE_URL", "CLOUDFLARE_ACCOUNT_ID")
+
+
+def warnings_of(result):
+    """Warning texts: plain strings before ansible-core 2.19, structured events since."""
+    return [warning["event"]["msg"] if isinstance(warning, dict) else warning for warning in result.get("warnings", [])]
 
 
 class FakeClock:

@@ -22,7 +22,8 @@ import time
 import pytest
 
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._client import CloudflareClient, CloudflareError
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.client import CloudflareClient
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.errors import CloudflareError
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_list_bulk_operation_info as module
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import ACCOUNT, OPERATION, TOKEN, FakeClock, run_module
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.scripted_server import ScriptedServer, http_response

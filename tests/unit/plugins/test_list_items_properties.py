@@ -20,7 +20,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, event, example, given, settings, strategies as st
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils import _client
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api import client as _client
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_list_items as module
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import TOKEN, FakeClock, FakeTime, run_module
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import ITEMS_ROUTE, count, module_args, new_simulator

@@ -27,13 +27,13 @@ import urllib3
 from hypothesis import HealthCheck, event, example, given, settings, strategies as st
 
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils import _client
-from ansible_collections.netedge.cloudflare.plugins.module_utils._bulk_operations import operation_path
-from ansible_collections.netedge.cloudflare.plugins.module_utils._client import (
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api import client as _client
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.bulk_operations import operation_path
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.client import (
     CloudflareClient,
-    CloudflareError,
-    parse_retry_after,
 )
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.answers import parse_retry_after
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.errors import CloudflareError
 from ansible_collections.netedge.cloudflare.plugins.module_utils._options import is_loopback_host
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_list_bulk_operation_info as module
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import ACCOUNT, OPERATION, TOKEN, FakeClock, FakeTime, run_module

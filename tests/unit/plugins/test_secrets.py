@@ -18,8 +18,9 @@ import pytest
 
 from ansible.module_utils import basic
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils import _client
-from ansible_collections.netedge.cloudflare.plugins.module_utils._client import CloudflareClient, CloudflareError
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api import client as _client
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.client import CloudflareClient
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.errors import CloudflareError
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_list_bulk_operation_info as module
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import (
     run_module,

@@ -20,9 +20,9 @@ import subprocess
 import pytest
 
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils import _client
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api import client as _client
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_list_bulk_operation_info as module
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import ACCOUNT, API_KEY, EMAIL, OPERATION, TOKEN, FakeTime, run_module
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import ACCOUNT, API_KEY, EMAIL, OPERATION, TOKEN, FakeTime, run_module, warnings_of
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.scripted_server import ScriptedServer, http_response
 
 DONE = {"id": OPERATION, "status": "completed", "completed": "2026-11-22T19:00:01.000000Z"}
@@ -92,10 +92,6 @@ def run(args):
     assert "Traceback" not in raw and "exception" not in result
     assert TOKEN not in raw and API_KEY not in raw
     return result, code
-
-
-def warnings_of(result):
-    return [w["event"]["msg"] if isinstance(w, dict) else w for w in result.get("warnings", [])]
 
 
 def args_for(url, **extra):

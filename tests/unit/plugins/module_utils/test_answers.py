@@ -9,7 +9,7 @@ import pytest
 import requests
 import urllib3
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._answers import never_connected, read_timed_out
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.answers import never_connected, read_timed_out
 
 
 def wrapped(inner):

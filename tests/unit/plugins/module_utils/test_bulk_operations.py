@@ -7,8 +7,8 @@
 
 import pytest
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._bulk_operations import check_operation, operation_path
-from ansible_collections.netedge.cloudflare.plugins.module_utils._client import CloudflareClient
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.bulk_operations import check_operation, operation_path
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.client import CloudflareClient
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import ACCOUNT, OPERATION, TOKEN, envelope
 
 PATH = "/client/v4" + operation_path(ACCOUNT, OPERATION)

@@ -11,13 +11,13 @@ import re
 
 import pytest
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils import _client
-from ansible_collections.netedge.cloudflare.plugins.module_utils._client import (
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api import client as _client
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.client import (
     CloudflareClient,
-    CloudflareError,
     backoff_delay,
-    parse_retry_after,
 )
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.answers import parse_retry_after
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.errors import CloudflareError
 from ansible_collections.netedge.cloudflare.plugins.module_utils._version import COLLECTION_VERSION
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import API_KEY, EMAIL, TOKEN, KeepAliveServer, envelope
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.scripted_server import http_response

@@ -13,9 +13,9 @@ truncated answer or a 5xx once the request has left, it is not retried, and the 
 
 import pytest
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils import _lists
-from ansible_collections.netedge.cloudflare.plugins.module_utils._client import CloudflareClient
-from ansible_collections.netedge.cloudflare.plugins.module_utils._errors import CloudflareError
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists import lookup as _lists
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.client import CloudflareClient
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.errors import CloudflareError
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import TOKEN
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import (
     ITEMS_ROUTE,

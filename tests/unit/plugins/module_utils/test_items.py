@@ -7,7 +7,8 @@
 
 import pytest
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils import _items
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists import item_keys as _keys
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists import items as _items
 
 
 def normalized(kind, entries):
@@ -63,7 +64,7 @@ def test_ip_canonical_forms(entry, key):
     wanted = normalized("ip", [entry])
     assert list(wanted) == [key]
     assert wanted[key]["ip"] == key
-    assert _items.item_key("ip", wanted[key]) == key
+    assert _keys.item_key("ip", wanted[key]) == key
 
 
 def test_ip_item_is_exactly_what_is_sent():
@@ -238,7 +239,7 @@ def test_hostname_forms(entry, item):
     wanted = normalized("hostname", [entry])
     key = item["hostname"]["url_hostname"]
     assert wanted == {key: item}
-    assert _items.item_key("hostname", item) == key
+    assert _keys.item_key("hostname", item) == key
 
 
 def test_hostname_of_253_characters_is_the_longest():
@@ -314,7 +315,7 @@ def test_asn_forms(entry, key):
     wanted = normalized("asn", [entry])
     assert list(wanted) == [key]
     assert wanted[key]["asn"] == key and wanted[key]["asn"].__class__ is int
-    assert _items.item_key("asn", wanted[key]) == key
+    assert _keys.item_key("asn", wanted[key]) == key
 
 
 @pytest.mark.parametrize("entry, message", [
@@ -368,7 +369,7 @@ REDIRECT = {"source_url": "example.com/a", "target_url": "https://b.example/"}
 def test_redirect_forms(entry, item):
     wanted = normalized("redirect", [entry])
     assert wanted == {item["redirect"]["source_url"]: item}
-    assert _items.item_key("redirect", item) == item["redirect"]["source_url"]
+    assert _keys.item_key("redirect", item) == item["redirect"]["source_url"]
 
 
 @pytest.mark.parametrize("entry, message", [
@@ -442,7 +443,7 @@ def test_deeply_nested_junk():
         deep = {"ip": deep}
     for kind in _items.KINDS:
         assert _items.normalize_items(kind, [nested, {"redirect": deep}, deep])[1]
-        assert _items.item_key(kind, {kind: deep})
+        assert _keys.item_key(kind, {kind: deep})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -459,7 +460,7 @@ def test_deeply_nested_junk():
 ])
 def test_ip_key_of_stored_forms(entry, stored_value):
     key = list(normalized("ip", [entry]))[0]
-    assert _items.item_key("ip", stored("ip", stored_value, "from the dashboard")) == key
+    assert _keys.item_key("ip", stored("ip", stored_value, "from the dashboard")) == key
 
 
 @pytest.mark.parametrize("stored_value, key", [
@@ -470,26 +471,26 @@ def test_ip_key_of_stored_forms(entry, stored_value):
     ("10.0.0.0/024", "10.0.0.0/24"),
 ])
 def test_stored_ipv4_mapped_and_odd_forms_get_one_key_on_every_python(stored_value, key):
-    assert _items.item_key("ip", stored("ip", stored_value)) == key
+    assert _keys.item_key("ip", stored("ip", stored_value)) == key
 
 
 @pytest.mark.parametrize("stored_value", ["10.0.0.0/33", "2001:db8::/129", "10.0.0.0/255.255.255.0", "10.0.0.0/", "10.0.0.0/x",
                                           "1.2.3.4.5", "1:2:3:4:5:6:7:8:9", "::1\x00", "\ud800"])
 def test_stored_ips_that_are_not_ips(stored_value):
-    assert _items.item_key("ip", stored("ip", stored_value)).startswith("<unparsed> ")
+    assert _keys.item_key("ip", stored("ip", stored_value)).startswith("<unparsed> ")
 
 
 def test_a_stored_cidr_with_host_bits_stays_distinct_from_its_network():
-    assert _items.item_key("ip", stored("ip", "10.0.0.1/24")) == "10.0.0.1/24"
-    assert _items.item_key("ip", stored("ip", "2001:DB8::1/64")) == "2001:db8::1/64"
+    assert _keys.item_key("ip", stored("ip", "10.0.0.1/24")) == "10.0.0.1/24"
+    assert _keys.item_key("ip", stored("ip", "2001:DB8::1/64")) == "2001:db8::1/64"
     assert "10.0.0.0/24" in normalized("ip", ["10.0.0.0/24"])
 
 
 def test_an_ipv6_address_may_be_stored_as_its_slash64():
     key = list(normalized("ip", ["2001:db8::abcd:1"]))[0]
-    stored_key = _items.item_key("ip", stored("ip", "2001:db8::/64"))
+    stored_key = _keys.item_key("ip", stored("ip", "2001:db8::/64"))
     assert stored_key != key
-    assert _items.alias_keys("ip", key) == (stored_key,) == ("2001:db8::/64",)
+    assert _keys.alias_keys("ip", key) == (stored_key,) == ("2001:db8::/64",)
 
 
 @pytest.mark.parametrize("kind, key", [
@@ -497,7 +498,7 @@ def test_an_ipv6_address_may_be_stored_as_its_slash64():
     ("hostname", "example.com"), ("redirect", "example.com/a"), ("ip", "<unparsed> 0123"), ("ip", None), ("ip", 5),
 ])
 def test_no_other_alias(kind, key):
-    assert _items.alias_keys(kind, key) == ()
+    assert _keys.alias_keys(kind, key) == ()
 
 
 @pytest.mark.parametrize("kind, item", [
@@ -510,7 +511,7 @@ def test_no_other_alias(kind, key):
 ])
 def test_keys_of_stored_items_of_other_kinds(kind, item):
     expected = {"hostname": "example.com", "asn": 13335, "redirect": "example.com/a"}[kind]
-    assert _items.item_key(kind, item) == expected
+    assert _keys.item_key(kind, item) == expected
 
 
 @pytest.mark.parametrize("kind, value", [
@@ -521,11 +522,11 @@ def test_keys_of_stored_items_of_other_kinds(kind, item):
     ("redirect", {"source_url": None}),
 ])
 def test_malformed_stored_items_get_keys_that_match_nothing(kind, value):
-    key = _items.item_key(kind, stored(kind, value))
+    key = _keys.item_key(kind, stored(kind, value))
     same_type = int if kind == "asn" else str
     assert key.__class__ is same_type
-    assert key == _items.item_key(kind, stored(kind, value))
-    assert key != _items.item_key(kind, stored(kind, value, "another"))
+    assert key == _keys.item_key(kind, stored(kind, value))
+    assert key != _keys.item_key(kind, stored(kind, value, "another"))
     if kind == "asn":
         assert key < 0
     else:
@@ -535,14 +536,14 @@ def test_malformed_stored_items_get_keys_that_match_nothing(kind, value):
 @pytest.mark.parametrize("kind", _items.KINDS)
 @pytest.mark.parametrize("item", [None, [], "192.0.2.1", 5, {}, {"id": "x"}])
 def test_items_that_are_not_mappings_get_keys(kind, item):
-    assert isinstance(_items.item_key(kind, item), int if kind == "asn" else str)
+    assert isinstance(_keys.item_key(kind, item), int if kind == "asn" else str)
     assert isinstance(_items.describe(kind, item), str)
     assert _items.differences(kind, {kind: None, "comment": "c"}, item) == ["comment"]
     assert isinstance(_items.write_form(kind, item), dict)
 
 
 def test_the_kelvin_sign_does_not_become_a_k():
-    assert _items.item_key("hostname", stored("hostname", {"url_hostname": "\u212a.example"})) != "k.example"
+    assert _keys.item_key("hostname", stored("hostname", {"url_hostname": "\u212a.example"})) != "k.example"
 
 
 # ---------------------------------------------------------------------------------------------

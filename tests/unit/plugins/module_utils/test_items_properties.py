@@ -16,7 +16,8 @@ import os
 
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils import _items
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists import item_keys as _keys
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists import items as _items
 
 # The house settings (see tests/unit/plugins/test_properties.py): derandomized and bounded, no
 # example database in the tree; NETEDGE_HYPOTHESIS_EXPLORE=1 draws twenty times as many, at random.
@@ -53,7 +54,7 @@ def assert_clean_problems(problems):
 def assert_self_consistent(kind, wanted):
     """Each wanted item keys to its own key; normalising the items again gives them back, key for key."""
     for key, item in wanted.items():
-        assert _items.item_key(kind, item) == key
+        assert _keys.item_key(kind, item) == key
         assert _items.differences(kind, item, item) == []
         assert _items.write_form(kind, item, item) == item
         assert isinstance(_items.describe(kind, item), str)
@@ -138,11 +139,11 @@ def test_valid_ips_round_trip(network, pick):
     # The same text as ipaddress writes (mapped addresses, whose text changed in Python 3.13, are not drawn).
     assert key == (str(network.network_address) if network.prefixlen == network.max_prefixlen else str(network))
     for text in stored_forms(network):
-        assert _items.item_key("ip", {"id": "x", "ip": text, "created_on": "t"}) == key, text
+        assert _keys.item_key("ip", {"id": "x", "ip": text, "created_on": "t"}) == key, text
     if network.version == 6 and network.prefixlen == 128:
-        assert _items.alias_keys("ip", key) == (str(ipaddress.ip_network((network.network_address, 64), strict=False)),)
+        assert _keys.alias_keys("ip", key) == (str(ipaddress.ip_network((network.network_address, 64), strict=False)),)
     else:
-        assert _items.alias_keys("ip", key) == ()
+        assert _keys.alias_keys("ip", key) == ()
     if pick is not None:
         comment = pick.draw(st.one_of(st.none(), st.text(max_size=20)))
         entry = {"ip": pick.draw(st.sampled_from(spellings(network))), "comment": comment}
@@ -159,7 +160,7 @@ def test_host_bits_are_refused_and_stored_host_bits_stay_distinct(address, lengt
         assert problems == []
     else:
         assert problems == ["items[0] '%s': host bits set: write %s for the network, or %s for the address." % (text, network, address)]
-        assert _items.item_key("ip", {"ip": text}) == text != str(network)
+        assert _keys.item_key("ip", {"ip": text}) == text != str(network)
 
 
 labels = st.from_regex(r"\A[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?\Z")
@@ -181,7 +182,7 @@ def test_valid_hostnames_round_trip(host, upper, exclude, comment):
         assert len(problems) == 1 and "only applies to a wildcard" in problems[0]
         return
     assert problems == [] and list(wanted) == [host]
-    assert _items.item_key("hostname", {"id": "x", "hostname": {"url_hostname": written, "exclude_exact_hostname": True}}) == host
+    assert _keys.item_key("hostname", {"id": "x", "hostname": {"url_hostname": written, "exclude_exact_hostname": True}}) == host
     assert_self_consistent("hostname", wanted)
 
 
@@ -190,7 +191,7 @@ def test_valid_hostnames_round_trip(host, upper, exclude, comment):
 def test_valid_asns_round_trip(asn, form):
     wanted, problems = _items.normalize_items("asn", [form % asn, asn])
     assert problems == [] and list(wanted) == [asn]
-    assert _items.item_key("asn", {"id": "x", "asn": asn}) == asn
+    assert _keys.item_key("asn", {"id": "x", "asn": asn}) == asn
     assert_self_consistent("asn", wanted)
 
 
@@ -214,7 +215,7 @@ def test_valid_redirects_round_trip(fields, nested, comment):
     # As Cloudflare stores it: every field present, with its defaults where the task set none.
     full = dict(_items.DEFAULTS["redirect"], **item["redirect"])
     stored = {"id": "x", "redirect": full, "comment": item.get("comment", "someone's")}
-    assert _items.item_key("redirect", stored) == fields["source_url"]
+    assert _keys.item_key("redirect", stored) == fields["source_url"]
     assert _items.differences("redirect", item, stored) == []
 
 
@@ -237,11 +238,11 @@ stored_items = st.one_of(
 @example(kind="asn", stored={"asn": 10 ** 5000}, entries=[13335])
 @example(kind="ip", stored={"ip": "\ud800"}, entries=["192.0.2.1"])
 def test_any_stored_item_is_keyed_compared_and_shown_without_error(kind, stored, entries):
-    key = _items.item_key(kind, stored)
+    key = _keys.item_key(kind, stored)
     hash(key)
     assert isinstance(key, int if kind == "asn" else str)
-    assert key == _items.item_key(kind, stored)
-    assert isinstance(_items.alias_keys(kind, key), tuple)
+    assert key == _keys.item_key(kind, stored)
+    assert isinstance(_keys.alias_keys(kind, key), tuple)
     line = _items.describe(kind, stored)
     assert isinstance(line, str) and "\n" not in line and len(line) <= 400
     assert isinstance(_items.write_form(kind, stored), dict)

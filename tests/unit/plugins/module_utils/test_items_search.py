@@ -7,7 +7,7 @@
 
 import pytest
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._items import search_term
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.item_keys import search_term
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.module_utils.test_items_task import Runner, seed
 from ansible_collections.netedge.cloudflare.tests.simulator.cloudflare_sim import Simulator
 

@@ -11,8 +11,8 @@ client sleeps, and no test waits for real.
 
 import pytest
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._client import CloudflareClient
-from ansible_collections.netedge.cloudflare.plugins.module_utils._items_task import ItemsTask, infer_kind, invocation_of
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.client import CloudflareClient
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.list_items import ItemsTask, infer_kind, invocation_of
 from ansible_collections.netedge.cloudflare.tests.simulator.cloudflare_sim import Simulator
 
 WRITES = ("POST", "PUT", "DELETE")

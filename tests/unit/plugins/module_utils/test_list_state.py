@@ -7,8 +7,8 @@
 
 import pytest
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._list_state import check_list_options, decide
-from ansible_collections.netedge.cloudflare.plugins.module_utils._lists import LIST_FIELDS
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.list_state import check_list_options, decide
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.lookup import LIST_FIELDS
 
 ACCOUNT = "0123456789abcdef0123456789abcdef"
 FOUND = {"id": "a" * 32, "name": "blocked_ips", "kind": "ip", "description": "WAF", "num_items": 3,

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""_lists.py against the simulator on 127.0.0.1: lookups, paging, and the writes of lists."""
+"""_lists/lookup.py against the simulator on 127.0.0.1: lookups, paging, and the writes of lists."""
 
 import json
 import os
@@ -11,9 +11,9 @@ import re
 
 import pytest
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils import _lists
-from ansible_collections.netedge.cloudflare.plugins.module_utils._client import CloudflareClient
-from ansible_collections.netedge.cloudflare.plugins.module_utils._errors import CloudflareError
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists import lookup as _lists
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.client import CloudflareClient
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.errors import CloudflareError
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import ACCOUNT, TOKEN
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import (
     ITEMS_ROUTE,
@@ -146,16 +146,18 @@ def test_an_answer_that_is_not_an_array_of_items_is_an_error(httpserver, clock):
 
 
 def test_no_page_loop_outside_iter_items():
-    """Paging is done once: only _lists.py follows cursors, and only _client.py defines get_page (and _answers.py reads result_info from the envelope)."""
+    """Paging is done once: only _lists/lookup.py follows cursors, and only _api/client.py defines get_page (and _api/answers.py reads result_info from the envelope)."""
     offenders = []
     for folder, _dirs, files in os.walk(PLUGINS):
         for name in files:
-            if not name.endswith(".py") or name in ("_lists.py", "_client.py", "_answers.py"):
+            path = os.path.relpath(os.path.join(folder, name), PLUGINS).replace(os.sep, "/")
+            if not name.endswith(".py") or path in ("module_utils/_lists/lookup.py", "module_utils/_api/client.py",
+                                                    "module_utils/_api/answers.py"):
                 continue
             with open(os.path.join(folder, name), encoding="utf-8") as stream:
                 text = stream.read()
             if re.search(r"get_page\(|[\"']cursors?[\"']|result_info", text):
-                offenders.append(name)
+                offenders.append(path)
     assert offenders == []
 
 

@@ -9,9 +9,9 @@ import bisect
 
 import pytest
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._client import CloudflareClient
-from ansible_collections.netedge.cloudflare.plugins.module_utils._items_task import ItemsTask
-from ansible_collections.netedge.cloudflare.plugins.module_utils._pacer import Pacer
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.client import CloudflareClient
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.list_items import ItemsTask
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.pacer import Pacer
 from ansible_collections.netedge.cloudflare.tests.simulator.cloudflare_sim import Simulator
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import FakeClock
 

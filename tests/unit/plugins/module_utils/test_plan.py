@@ -10,8 +10,9 @@ import itertools
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._items import item_key, normalize_items
-from ansible_collections.netedge.cloudflare.plugins.module_utils._plan import (
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.item_keys import item_key
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.items import normalize_items
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.plan import (
     make_plan,
     removal_limit,
     removal_problem,

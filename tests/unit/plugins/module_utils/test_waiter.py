@@ -8,7 +8,7 @@
 
 import pytest
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._waiter import next_pause, wait_until
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.waiter import next_pause, wait_until
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import FakeClock
 
 

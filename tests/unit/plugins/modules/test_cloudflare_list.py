@@ -10,9 +10,8 @@ import os
 import pytest
 import yaml
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils import _client
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_list as module
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import TOKEN, FakeTime, run_module
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import TOKEN, run_module, warnings_of
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import (
     LIST_ROUTE,
     LISTS_ROUTE,
@@ -23,15 +22,6 @@ from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import 
     writes,
 )
 
-ENV_VARS = ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY",
-            "CLOUDFLARE_BASE_URL", "CLOUDFLARE_ACCOUNT_ID")
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch, clock):
-    for name in ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(_client, "time", FakeTime(clock))
 
 
 @pytest.fixture
@@ -51,10 +41,6 @@ def run(sim, check=False, diff=False, **params):
     assert TOKEN not in raw and READ_TOKEN not in raw
     result["_rc"] = code
     return result
-
-
-def warnings_of(result):
-    return [w["event"]["msg"] if isinstance(w, dict) else w for w in result.get("warnings", [])]
 
 
 def only_list(sim):

@@ -9,8 +9,7 @@
 import pytest
 
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils import _client
-from ansible_collections.netedge.cloudflare.plugins.module_utils._bulk_operations import operation_path
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.bulk_operations import operation_path
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_list_bulk_operation_info as module
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import (
     run_module,
@@ -19,22 +18,13 @@ from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import (
     EMAIL,
     OPERATION,
     TOKEN,
-    FakeTime,
     envelope,
+    warnings_of,
 )
 
 PATH = "/client/v4" + operation_path(ACCOUNT, OPERATION)
 DONE = {"id": OPERATION, "status": "completed", "completed": "2026-11-22T19:00:01.000000Z"}
 FAILED = {"id": OPERATION, "status": "failed", "completed": "2026-11-22T19:00:01.000000Z", "error": "bad item"}
-ENV_VARS = ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY",
-            "CLOUDFLARE_BASE_URL", "CLOUDFLARE_ACCOUNT_ID")
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch, clock):
-    for name in ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(_client, "time", FakeTime(clock))
 
 
 def run(args):
@@ -42,14 +32,6 @@ def run(args):
     result["_rc"] = code
     result["_raw"] = raw
     return result
-
-
-def warnings_of(result):
-    """Warning texts: plain strings before ansible-core 2.19, structured events since."""
-    texts = []
-    for warning in result.get("warnings", []):
-        texts.append(warning["event"]["msg"] if isinstance(warning, dict) else warning)
-    return texts
 
 
 def args(httpserver, **extra):

@@ -7,9 +7,8 @@
 
 import pytest
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils import _client
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_list_info as module
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import TOKEN, FakeTime, run_module
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import TOKEN, run_module
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import (
     ITEMS_ROUTE,
     LIST_ROUTE,
@@ -21,16 +20,7 @@ from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import 
     writes,
 )
 
-ENV_VARS = ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY",
-            "CLOUDFLARE_BASE_URL", "CLOUDFLARE_ACCOUNT_ID")
 MISSING_ID = "f" * 32
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch, clock):
-    for name in ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(_client, "time", FakeTime(clock))
 
 
 @pytest.fixture

@@ -11,23 +11,17 @@ when the module sleeps, and no test waits for real.
 
 import pytest
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils import _client
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_list_items as module
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import TOKEN, FakeTime, run_module
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import TOKEN, run_module, warnings_of
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import ITEMS_ROUTE, count, module_args, new_simulator
 
-ENV_VARS = ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY",
-            "CLOUDFLARE_BASE_URL", "CLOUDFLARE_ACCOUNT_ID")
 RESULT_KEYS = {"changed", "list", "added", "removed", "updated", "counts", "truncated", "steps", "operation_ids",
                "bulk_operations"}
 ITEM_WRITES = ("POST", "PUT", "DELETE")
 
 
 @pytest.fixture
-def sim(monkeypatch, clock):
-    for name in ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(_client, "time", FakeTime(clock))
+def sim(clock):
     simulator = new_simulator(clock=clock, op_duration=1.0).start()
     yield simulator
     simulator.stop()
@@ -54,11 +48,6 @@ def held(sim, name="blocked", kind="ip"):
 
 def item_writes(sim):
     return sum(count(sim, method, ITEMS_ROUTE) for method in ITEM_WRITES)
-
-
-def warnings_of(result):
-    """Warning texts: plain strings before ansible-core 2.19, structured events since."""
-    return [warning["event"]["msg"] if isinstance(warning, dict) else warning for warning in result.get("warnings", [])]
 
 
 # --- results and messages -----------------------------------------------------------------------

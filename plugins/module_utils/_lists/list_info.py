@@ -5,13 +5,13 @@
 
 """What cloudflare_list_info reads: lists, one by name or id or all of them, and their items on request.
 
-Finding and paging stay in _lists.py (find_list, get_lists, iter_items); this only chooses which
+Finding and paging stay in lookup.py (find_list, get_lists, iter_items); this only chooses which
 calls to make and turns a CloudflareError into the one failure message. No AnsibleModule here.
 Private to the collection: not a public API.
 """
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._errors import CloudflareError, explain
-from ansible_collections.netedge.cloudflare.plugins.module_utils._lists import find_list, get_lists, iter_items
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.errors import CloudflareError, explain
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.lookup import find_list, get_lists, iter_items
 from ansible_collections.netedge.cloudflare.plugins.module_utils._options import check_list_id, check_list_name
 
 

@@ -7,24 +7,18 @@
 
 * normalize_items() turns a task's ``items`` into the exact JSON objects to write, keyed by
   identity, and lists every problem at once (each names its ``items[i]``), before any request.
-* item_key(), alias_keys(), stored_aliases() and search_term() (in _item_keys.py, re-exported
-  here) tell which stored item is which wanted one, and how to find it in a list.
+* item_keys.py (item_key(), alias_keys(), stored_aliases(), search_term()) tells which stored item
+  is which wanted one, and how to find it in a list.
 * differences(), write_form() and describe() compare, rewrite and show one item.
 
 A field the task does not set is never compared and never sent, so a task that lists bare
 addresses does not wipe the comments someone else wrote. Pure functions: no Ansible, no HTTP.
-Private to the collection: not a public API. The value formats are in _item_formats.py.
+Private to the collection: not a public API. The value formats are in item_formats.py.
 """
 
 import re
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils import _item_formats as _fmt
-from ansible_collections.netedge.cloudflare.plugins.module_utils._item_keys import (  # pylint: disable=unused-import
-    alias_keys,  # re-exported: callers know the identity functions as _items.*
-    item_key,
-    search_term,
-    stored_aliases,
-)
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists import item_formats as _fmt
 
 KINDS = ("ip", "hostname", "asn", "redirect")
 

@@ -5,12 +5,12 @@
 
 """The one place that knows how Rules Lists are found, paged and written.
 
-Every call goes through the one client (_client.py), which owns retries; these
+Every call goes through the one client (_api/client.py), which owns retries; these
 functions only build paths and bodies and check the shape of what comes back.
 No AnsibleModule here. Private to the collection: not a public API.
 """
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._errors import CloudflareError, excerpt
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.errors import CloudflareError, excerpt
 
 KINDS = ("ip", "redirect", "hostname", "asn")
 

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Carry out a plan of item writes (see _plan.py), one bulk operation after another.
+"""Carry out a plan of item writes (see plan.py), one bulk operation after another.
 
 Each step is sent through the one client and waited on through the one waiter. What can go
 wrong, and what is done about it:
@@ -27,11 +27,11 @@ wrong, and what is done about it:
 No AnsibleModule here: the outcome is returned as data.
 """
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils import _lists
-from ansible_collections.netedge.cloudflare.plugins.module_utils._bulk_operations import check_operation
-from ansible_collections.netedge.cloudflare.plugins.module_utils._errors import CloudflareError, excerpt, explain
-from ansible_collections.netedge.cloudflare.plugins.module_utils._plan import Step
-from ansible_collections.netedge.cloudflare.plugins.module_utils._waiter import next_pause
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists import lookup as _lists
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.bulk_operations import check_operation
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.errors import CloudflareError, excerpt, explain
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.plan import Step
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.waiter import next_pause
 
 # How many times a run may read the list again and plan anew after writes whose outcome was
 # unknown. Each costs one full read; three unknown outcomes in one run mean the path to
@@ -170,7 +170,7 @@ class Applier:
                     half = len(step.body) // 2
                     return [Step(step.action, step.body[:half], half), Step(step.action, step.body[half:], len(step.body) - half)]
                 if is_too_large(err) and not self.out.plan.updated:
-                    # A replace that keeps no item (see _plan.py) is the same change as appending the new
+                    # A replace that keeps no item (see plan.py) is the same change as appending the new
                     # items then deleting the old ones, and those can be split.
                     plan = self.out.plan
                     ids = [item.get("id") for item in plan.removed]

@@ -7,7 +7,7 @@
 
 It owns the requests Session, the auth headers, the base URL, TLS, timeouts,
 retries and the unwrapping of Cloudflare's envelope. It never calls
-fail_json: every problem becomes a CloudflareError (see _errors.py), and the
+fail_json: every problem becomes a CloudflareError (see errors.py), and the
 module decides how to fail. Private to the collection: not a public API.
 """
 
@@ -24,19 +24,18 @@ except ImportError as exc:  # pragma: no cover - exercised by the sanity import 
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._answers import (  # pylint: disable=unused-import
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.answers import (
     never_connected,
-    parse_retry_after,  # re-exported: tests and callers know it as _client.parse_retry_after
     read_timed_out,
     root_cause,
     unwrap,
 )
-from ansible_collections.netedge.cloudflare.plugins.module_utils._errors import (  # pylint: disable=unused-import
-    CloudflareError,  # re-exported for callers of the client
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.errors import (
+    CloudflareError,
     redact,
     secrets_in,
 )
-from ansible_collections.netedge.cloudflare.plugins.module_utils._pacer import Pacer
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.pacer import Pacer
 from ansible_collections.netedge.cloudflare.plugins.module_utils._version import COLLECTION_VERSION
 
 USER_AGENT = "netedge.cloudflare/%s (+https://github.com/netedge/cloudflare)" % COLLECTION_VERSION
@@ -74,7 +73,7 @@ RETRY_AFTER_MAX = 60.0
 # 150 KB; anything far larger is not Cloudflare's JSON and is not read.
 MAX_BODY_BYTES = 8 * 1024 * 1024
 
-# Half of Cloudflare's 1,200 requests per 5 minutes (see _pacer.py): the token is shared by every
+# Half of Cloudflare's 1,200 requests per 5 minutes (see pacer.py): the token is shared by every
 # tool that uses it, and the other half stays for them.
 DEFAULT_RATE_BUDGET = 600
 

@@ -14,7 +14,7 @@
 Pure functions: no Ansible, no HTTP. Private to the collection: not a public API.
 """
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils import _item_formats as _fmt
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists import item_formats as _fmt
 
 
 def item_key(kind, item):

@@ -10,8 +10,8 @@ it through ``check_operation``; this is the only place that knows what the
 statuses mean. No AnsibleModule here: the outcome is returned as data.
 """
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._errors import CloudflareError, excerpt, explain
-from ansible_collections.netedge.cloudflare.plugins.module_utils._waiter import wait_until
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.errors import CloudflareError, excerpt, explain
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.waiter import wait_until
 
 TERMINAL_STATUSES = ("completed", "failed")
 KNOWN_STATUSES = ("pending", "running") + TERMINAL_STATUSES

@@ -6,7 +6,7 @@
 """Plan a change to a list's items: a pure function of the items read and the items wanted.
 
 No HTTP and no Ansible here. The same plan is printed by check mode and diff mode and
-carried out by _apply.py, so what ``--check --diff`` shows is what a run does.
+carried out by apply.py, so what ``--check --diff`` shows is what a run does.
 
 The rules, and why:
 
@@ -32,8 +32,8 @@ The fewest bulk operations under these rules: 0, 1 (append, delete or replace) o
 then delete). Operations run one after another: an account has one pending at a time.
 """
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._item_keys import alias_keys, item_key, stored_aliases
-from ansible_collections.netedge.cloudflare.plugins.module_utils._items import describe, differences, item_of, write_form
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.item_keys import alias_keys, item_key, stored_aliases
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.items import describe, differences, item_of, write_form
 
 STATES = ("present", "absent", "exact")
 

@@ -5,7 +5,7 @@
 
 """What an HTTP answer, or a failure to get one, means: Cloudflare's ``result`` or a CloudflareError.
 
-The client (_client.py) sends and retries; this file reads what came back. Private to the
+The client (client.py) sends and retries; this file reads what came back. Private to the
 collection: not a public API.
 """
 
@@ -14,7 +14,7 @@ import json
 import math
 import time
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._errors import CloudflareError, clean_messages, excerpt
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.errors import CloudflareError, clean_messages, excerpt
 
 
 def parse_retry_after(headers, now=None):

@@ -8,7 +8,7 @@
 Each checker takes one value as a user wrote it and returns ``(canonical value, None)`` or
 ``(None, message)``; the message says what is wrong and, where one is certain, what to write
 instead. Nothing here raises on any input, and no message repeats more than EXCERPT_CHARS
-characters of a value. _items.py builds items from these; this file is private to it.
+characters of a value. items.py builds items from these; this file is private to it.
 """
 
 import hashlib

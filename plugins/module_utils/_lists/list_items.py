@@ -10,13 +10,13 @@ then either report the plan (check mode) or carry it out. Returns ``(failure, re
 the module only passes them to fail_json or exit_json.
 """
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils import _lists
-from ansible_collections.netedge.cloudflare.plugins.module_utils._apply import Applier
-from ansible_collections.netedge.cloudflare.plugins.module_utils._errors import CloudflareError, explain
-from ansible_collections.netedge.cloudflare.plugins.module_utils._item_keys import search_term
-from ansible_collections.netedge.cloudflare.plugins.module_utils._items import KINDS, kinds_named, normalize_items
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists import lookup as _lists
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.apply import Applier
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.errors import CloudflareError, explain
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.item_keys import search_term
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.items import KINDS, kinds_named, normalize_items
 from ansible_collections.netedge.cloudflare.plugins.module_utils._options import check_list_id, check_list_name
-from ansible_collections.netedge.cloudflare.plugins.module_utils._plan import STATES, Planner, removal_problem
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.plan import STATES, Planner, removal_problem
 
 # The most items each of added/removed/updated carries in the result, and lines in the diff,
 # unless max_reported_items says otherwise. Ansible copies, masks and prints a module's whole

@@ -14,8 +14,8 @@ more, so no change is ever made twice. No AnsibleModule here: the outcome is ret
 Private to the collection: not a public API.
 """
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._errors import CloudflareError, explain
-from ansible_collections.netedge.cloudflare.plugins.module_utils._lists import (
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.errors import CloudflareError, explain
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.lookup import (
     KINDS,
     LIST_FIELDS,
     create_list,

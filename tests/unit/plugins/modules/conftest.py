@@ -1,0 +1,19 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) netedge.cloudflare contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Fixtures every module test shares: no credential leaks in from the environment, and no real sleep."""
+
+import pytest
+
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api import client as _client
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import ENV_VARS, FakeTime
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch, clock):
+    """The module sees only the arguments a test gives it, and the client sleeps on the test's fake clock."""
+    for name in ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(_client, "time", FakeTime(clock))
