@@ -20,14 +20,15 @@ import os
 import sys
 
 if __package__:
-    from .cfsim import admin, api, cli, common, core, faults, items, server, settings, state
+    from .cfsim import admin, api, cli, common, core, faults, items, ruleset_store, rulesets, rulesets_api, server, settings, state, zones
 else:  # run as a script (its folder is on sys.path) or loaded from its file path
     _HERE = os.path.dirname(os.path.abspath(__file__))
     if _HERE not in sys.path:
         sys.path.insert(0, _HERE)
-    from cfsim import admin, api, cli, common, core, faults, items, server, settings, state  # pylint: disable=import-error
+    from cfsim import (admin, api, cli, common, core, faults, items, ruleset_store, rulesets, rulesets_api,  # pylint: disable=import-error
+                       server, settings, state, zones)
 
-MODULES = (common, settings, items, state, faults, api, admin, server, core, cli)
+MODULES = (common, settings, items, state, faults, zones, rulesets, ruleset_store, rulesets_api, api, admin, server, core, cli)
 
 Simulator = core.Simulator
 ApiError = common.ApiError
@@ -37,6 +38,10 @@ DEFAULT_EDIT_TOKEN = common.DEFAULT_EDIT_TOKEN
 DEFAULT_READ_TOKEN = common.DEFAULT_READ_TOKEN
 DEFAULT_EMAIL = common.DEFAULT_EMAIL
 DEFAULT_API_KEY = common.DEFAULT_API_KEY
+DEFAULT_ZONE_ID = zones.DEFAULT_ZONE_ID
+DEFAULT_ZONE_NAME = zones.DEFAULT_ZONE_NAME
+PHASES = rulesets.PHASES
+ACTIONS = rulesets.ACTIONS
 API_PREFIX = common.API_PREFIX
 ADMIN_PREFIX = common.ADMIN_PREFIX
 KINDS = common.KINDS

@@ -21,6 +21,9 @@ ADMIN_ROUTES = {
     "GET /settings": "admin_settings",
     "POST /advance": "admin_advance",
     "POST /lists": "admin_create_list",
+    "POST /zones": "admin_add_zone",
+    "GET /zones": "admin_get_zones",
+    "GET /rulesets": "admin_get_rulesets",
 }
 
 
@@ -29,12 +32,16 @@ class AdminMixin:
 
     def admin(self, method, path, body):
         """Answer ``/__sim/...``: plain JSON, no authentication, not counted."""
-        route = f"{method} {path[len(ADMIN_PREFIX) - 1:].rstrip('/')}"
+        route_path = path[len(ADMIN_PREFIX) - 1:].rstrip('/')
+        route = f"{method} {route_path}"
         handler = ADMIN_ROUTES.get(route)
-        if handler is None:
-            return json_response(404, {"error": f"no admin route {route}", "routes": sorted(ADMIN_ROUTES)})
         try:
             data = json.loads(body.decode("utf-8")) if body.strip() else {}
+            if handler is None:
+                answer = self.admin_pattern(method, route_path, data)
+                if answer is None:
+                    return json_response(404, {"error": f"no admin route {route}", "routes": sorted(ADMIN_ROUTES)})
+                return json_response(200, answer)
             return json_response(200, getattr(self, handler)(data))
         except (ValueError, TypeError, KeyError) as exc:
             return json_response(400, {"error": str(exc)})

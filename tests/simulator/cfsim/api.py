@@ -11,6 +11,7 @@ from .common import API_PREFIX, BEARER_RE, E_AUTH, E_BUSY, E_INVALID_JSON, E_INV
 from .common import E_TOO_MANY_ITEMS, E_UNKNOWN_KEY, ID_RE, JSON_FAULT_ERRORS, ApiError, edge_html, envelope, error, fail, json_response
 from .common import not_routable
 from .items import check_item_types
+from .rulesets_api import RULESET_ROUTES
 from .state import check_description, decode_cursor, encode_cursor
 
 ACCOUNT = r"^/accounts/(?P<account_id>[^/]+)/rules/lists"
@@ -24,7 +25,7 @@ ROUTES = [
      {"GET": "get_items", "POST": "post_items", "PUT": "put_items", "DELETE": "delete_items"}),
     (re.compile(ACCOUNT + r"/(?P<list_id>[^/]+)/items/(?P<item_id>[^/]+)$"), "/accounts/{account_id}/rules/lists/{list_id}/items/{item_id}",
      {"GET": "get_item"}),
-]
+] + RULESET_ROUTES
 
 
 def match_route(path):
@@ -100,8 +101,9 @@ class ApiMixin:
         now = self.now()
         principal = self._check_rate_and_auth(request["headers"], now, request.get("limiter") or self.limiter)
         account = self._authorize(principal, params, request)
-        self.store.settle(account, now)
-        request.update(account=account, params=params, now=now, op_fault=op_fault, template=template)
+        if account is not None:
+            self.store.settle(account, now)
+        request.update(account=account, params=params, now=now, op_fault=op_fault, template=template, principal=principal)
         return getattr(self, "api_" + handler)(request)
 
     def _check_rate_and_auth(self, headers, now, limiter):
@@ -112,10 +114,21 @@ class ApiMixin:
         return authenticate(headers, self.tokens, self.email, self.api_key, self.store.accounts)
 
     def _authorize(self, principal, params, request):
-        account_id = params["account_id"]
+        """The account a request works on (None for GET /zones), or ApiError (403 for a write with a read token)."""
+        if principal.scope == "read" and request["method"] != "GET":
+            raise fail(403, E_AUTH)
+        if "zone_id" in params:
+            zone = self.rulesets.zones.get(params["zone_id"])
+            if zone is None:
+                raise not_routable(request["path"])
+            account_id = zone.account_id
+        elif "account_id" in params:
+            account_id = params["account_id"]
+        else:
+            return None
         if not ID_RE.match(account_id):
             raise not_routable(request["path"])
-        if account_id not in principal.accounts or (principal.scope == "read" and request["method"] != "GET"):
+        if account_id not in principal.accounts:
             raise fail(403, E_AUTH)
         account = self.store.accounts.get(account_id)
         if account is None:

@@ -39,11 +39,16 @@ def parse_args(argv):
     parser.add_argument("--max-lists", type=int, default=DEFAULTS["max_lists"], help=HELP["max_lists"])
     parser.add_argument("--max-items", type=int, default=DEFAULTS["max_items"], help=HELP["max_items"])
     for key, variants in CHOICES.items():
+        if isinstance(variants[0], bool):
+            parser.add_argument("--" + key.replace("_", "-"), action="store_true", help=f"{HELP[key]} (default: false)")
+            continue
         kind = int if key == "busy_status" else str
         parser.add_argument("--" + key.replace("_", "-"), type=kind, choices=variants, default=DEFAULTS[key],
                             help=f"{HELP[key]} (default: {DEFAULTS[key]})")
     parser.add_argument("--max-write-items", type=_positive_int_or_none, default=None, metavar="N|none",
                         help=HELP["max_write_items"] + " (default: none)")
+    parser.add_argument("--max-rules-per-phase", type=_positive_int_or_none, default=DEFAULTS["max_rules_per_phase"], metavar="N|none",
+                        help=f"{HELP['max_rules_per_phase']} (default: {DEFAULTS['max_rules_per_phase']})")
     parser.add_argument("--verbose", action="store_true", help="log requests to stderr")
     return parser.parse_args(argv)
 
@@ -78,7 +83,8 @@ def main(argv=None):
     settings = {key: getattr(args, key) for key in CHOICES}
     sim = Simulator(account_id=args.account_id, tokens=parse_tokens(args.token), email=args.email, api_key=args.api_key,
                     op_duration=args.op_duration, rate_limit=rate_limit, max_lists=args.max_lists, max_items=args.max_items,
-                    port=args.port, verbose=args.verbose, max_write_items=args.max_write_items, **settings)
+                    port=args.port, verbose=args.verbose, max_write_items=args.max_write_items,
+                    max_rules_per_phase=args.max_rules_per_phase, **settings)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *unused: stop.set())

@@ -14,13 +14,20 @@ from .common import ADMIN_PREFIX, API_PREFIX, BEARER_RE, DEFAULT_ACCOUNT_ID, DEF
 from .common import DEFAULT_READ_TOKEN, ID_RE, ApiError, OperationFailed, rfc3339
 from .faults import Counters, FaultBook, RateLimiter
 from .items import check_item_types, copy_item
+from .ruleset_store import RulesetStore
+from .rulesets_api import RulesetsMixin
 from .server import SimServer
-from .settings import check_settings
+from .settings import DEFAULTS, check_settings
 from .state import Account, Operation, Store
+from .zones import DEFAULT_ZONE_ID, DEFAULT_ZONE_NAME
 
 
-class Simulator(ApiMixin, AdminMixin):  # pylint: disable=too-many-instance-attributes,too-many-public-methods
-    """A Cloudflare Rules Lists API on 127.0.0.1.
+RULESET_DEFAULTS = {key: DEFAULTS[key] for key in ("entrypoint_missing", "entrypoint_race", "answer_extras", "patch_same_version",
+                                                  "missing_list_error", "max_rules_per_phase")}
+
+
+class Simulator(ApiMixin, RulesetsMixin, AdminMixin):  # pylint: disable=too-many-instance-attributes,too-many-public-methods
+    """A Cloudflare Rules Lists, Rulesets and List Zones API on 127.0.0.1.
 
     ``clock`` is a callable returning seconds (default ``time.monotonic``); all bulk operation
     timing and the rate limit window use it, so tests can drive time without sleeping, also with
@@ -39,13 +46,19 @@ class Simulator(ApiMixin, AdminMixin):  # pylint: disable=too-many-instance-attr
     - ``ipv4_host32``: "address" (default: ``192.0.2.1/32`` stored as ``192.0.2.1``) or "cidr";
     - ``ipv6_address``: "address" (default), "slash64" or "refuse" for an individual IPv6 address;
     - ``host_bits``: "refuse" (default), "network" or "as_given" for ``10.0.0.1/24``;
-    - ``max_write_items``: None (default) or the most items one write body holds (over it: 413).
+    - ``max_write_items``: None (default) or the most items one write body holds (over it: 413);
+    - rulesets: ``entrypoint_missing`` ("404" | "empty"), ``entrypoint_race`` (False | True),
+      ``answer_extras`` ("add" | "none"), ``patch_same_version`` ("new" | "same"),
+      ``missing_list_error`` ("unknown_list" | "filter_parse"), ``max_rules_per_phase`` (1000 or None).
+
+    Zone ``example.com`` (``DEFAULT_ZONE_ID``, ``sim.zone_id``) of the main account is always there.
     """
 
     def __init__(self, account_id=DEFAULT_ACCOUNT_ID, tokens=None, email=DEFAULT_EMAIL, api_key=DEFAULT_API_KEY,  # pylint: disable=too-many-arguments
                  clock=None, op_duration=0.5, rate_limit=(1200, 300), max_lists=1000, max_items=10000,
                  per_page_default=25, busy_writes="reject", port=0, verbose=False, seed=None, *, busy_status=400,
-                 duplicate_append="refuse", ipv4_host32="address", ipv6_address="address", host_bits="refuse", max_write_items=None):
+                 duplicate_append="refuse", ipv4_host32="address", ipv6_address="address", host_bits="refuse", max_write_items=None,
+                 **ruleset_settings):
         self.account_id = account_id
         self.email = email
         self.api_key = api_key
@@ -57,6 +70,7 @@ class Simulator(ApiMixin, AdminMixin):  # pylint: disable=too-many-instance-attr
             "per_page_default": per_page_default, "busy_writes": busy_writes, "busy_status": busy_status,
             "duplicate_append": duplicate_append, "ipv4_host32": ipv4_host32, "ipv6_address": ipv6_address,
             "host_bits": host_bits, "max_write_items": max_write_items})
+        self._initial_config.update(check_settings(dict(RULESET_DEFAULTS, **ruleset_settings)))
         self._clock = clock or time.monotonic
         self._offset = 0.0
         self._epoch = time.time() - self._clock()
@@ -67,6 +81,7 @@ class Simulator(ApiMixin, AdminMixin):  # pylint: disable=too-many-instance-attr
         self.config = {}
         self.tokens = {}
         self.store = Store(self)
+        self.rulesets = RulesetStore(self)
         self.faults = FaultBook()
         self.counters = Counters()
         self.limiter = RateLimiter()
@@ -129,7 +144,7 @@ class Simulator(ApiMixin, AdminMixin):  # pylint: disable=too-many-instance-attr
         """What the CLI writes into its state file."""
         return {"url": self.url, "admin_url": self.base + ADMIN_PREFIX.rstrip("/"), "port": self.port, "pid": os.getpid(),
                 "account_id": self.account_id, "api_token": self.api_token, "read_token": self.read_token,
-                "api_email": self.email, "api_key": self.api_key}
+                "api_email": self.email, "api_key": self.api_key, "zone_id": DEFAULT_ZONE_ID, "zone_name": DEFAULT_ZONE_NAME}
 
     # -- time and ids ----------------------------------------------------------------------------
 
@@ -174,6 +189,8 @@ class Simulator(ApiMixin, AdminMixin):  # pylint: disable=too-many-instance-attr
                 self.add_token(token, scope)
             self.store.accounts = {}
             self.add_account(self.account_id)
+            self.rulesets.clear()
+            self.rulesets.add_zone(DEFAULT_ZONE_ID, DEFAULT_ZONE_NAME, self.account_id)
             self.faults.clear()
             self.counters = Counters()
             self.limiter = RateLimiter()

@@ -25,6 +25,22 @@ host_bits           refuse, network, as_given    ``10.0.0.1/24``: the operation 
                                                  stored, or ``10.0.0.1/24``
 max_write_items     None, or a positive integer  the most items one append, replace or delete body may hold;
                                                  over it the write gets HTTP 413 at once
+entrypoint_missing  404, empty                   GET .../phases/{phase}/entrypoint of a phase without one:
+                                                 404 with code 10003 "could not find entrypoint ruleset", or
+                                                 200 with result null
+entrypoint_race     False, True                  True: the first create of a missing entry point (POST of a
+                                                 zone/root ruleset, PUT entrypoint) finds that another tool
+                                                 made it just before, holding one rule (ref made_elsewhere):
+                                                 the POST is refused, a PUT replaces that rule
+answer_extras       add, none                    answers carry fields the request never set (categories,
+                                                 logging for skip rules, from_value defaults), or not
+patch_same_version  new, same                    a PATCH repeating a rule's definition makes a new version,
+                                                 or changes nothing
+missing_list_error  unknown_list, filter_parse   an expression naming a list the account lacks: 400 code
+                                                 10127 "unknown list 'x': ...", or 400 code 10014
+                                                 "filter parsing error: 'x' is not a valid list reference"
+max_rules_per_phase 1000, None or an integer     the most rules one ruleset (entry point) holds; over it a
+                                                 write gets 400 code 10125
 ==================  ===========================  ==========================================================
 
 The others: ``op_duration`` (0.5 s), ``rate_limit`` ((1200, 300) or None), ``max_lists`` (1,000),
@@ -38,6 +54,11 @@ CHOICES = {
     "ipv4_host32": ("address", "cidr"),
     "ipv6_address": ("address", "slash64", "refuse"),
     "host_bits": ("refuse", "network", "as_given"),
+    "entrypoint_missing": ("404", "empty"),
+    "entrypoint_race": (False, True),
+    "answer_extras": ("add", "none"),
+    "patch_same_version": ("new", "same"),
+    "missing_list_error": ("unknown_list", "filter_parse"),
 }
 
 DEFAULTS = {
@@ -53,6 +74,13 @@ DEFAULTS = {
     "ipv6_address": "address",
     "host_bits": "refuse",
     "max_write_items": None,
+    "entrypoint_missing": "404",
+    "entrypoint_race": False,
+    "answer_extras": "add",
+    "patch_same_version": "new",
+    "missing_list_error": "unknown_list",
+    # Custom rules per zone: 5 (Free), 20 (Pro), 100 (Business), 1000 (Enterprise); the default is the largest.
+    "max_rules_per_phase": 1000,
 }
 
 HELP = {
@@ -68,6 +96,12 @@ HELP = {
     "ipv6_address": "an individual IPv6 address: stored compressed, stored as its /64, or refused",
     "host_bits": "a CIDR with host bits set: refused, stored as its network, or stored as given",
     "max_write_items": "most items in one append/replace/delete body (null: no limit); over it HTTP 413",
+    "entrypoint_missing": "GET of a phase's missing entry point: 404 (code 10003), or 200 with result null",
+    "entrypoint_race": "true: another tool makes a missing entry point (one rule, ref made_elsewhere) just before the first create",
+    "answer_extras": "rules in answers carry fields the request never set (categories, logging, action_parameters defaults), or not",
+    "patch_same_version": "a PATCH repeating a rule's definition: a new version, or no change",
+    "missing_list_error": "an expression naming a missing list: 400 code 10127 'unknown list', or 400 code 10014 'filter parsing error'",
+    "max_rules_per_phase": "most rules in one ruleset (null: no limit); over it 400 code 10125",
 }
 
 CONFIG_KEYS = tuple(DEFAULTS)
@@ -87,7 +121,8 @@ def check_setting(key, value):
     if key not in DEFAULTS:
         raise ValueError(f"unknown setting {key}; known: {', '.join(CONFIG_KEYS)}")
     if key in CHOICES:
-        if value not in CHOICES[key] or isinstance(value, bool):
+        wants_bool = isinstance(CHOICES[key][0], bool)
+        if value not in CHOICES[key] or isinstance(value, bool) != wants_bool:
             raise ValueError(f"{key} must be one of {', '.join(str(choice) for choice in CHOICES[key])}, not {value!r}")
         return value
     if key == "rate_limit":
@@ -100,9 +135,9 @@ def check_setting(key, value):
         if not _is_number(value) or value < 0:
             raise ValueError(f"op_duration must be a number of seconds, at least 0, not {value!r}")
         return value
-    if key == "max_write_items" and value is None:
+    if key in ("max_write_items", "max_rules_per_phase") and value is None:
         return None
-    low = {"per_page_default": 1, "max_write_items": 1}.get(key, 0)
+    low = {"per_page_default": 1, "max_write_items": 1, "max_rules_per_phase": 1}.get(key, 0)
     if not _is_int(value) or value < low or (key == "per_page_default" and value > 500):
         raise ValueError(f"{key} must be an integer of at least {low}{' and at most 500' if key == 'per_page_default' else ''}, not {value!r}")
     return value

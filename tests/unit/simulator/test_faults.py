@@ -309,7 +309,9 @@ def test_admin_operations_config_advance_and_reset(api, sim):
     config = admin(sim, "POST", "config", {"op_duration": 3, "rate_limit": [50, 60], "max_lists": 5, "max_items": 20})[1]
     assert config == {"op_duration": 3, "rate_limit": [50, 60], "max_lists": 5, "max_items": 20, "per_page_default": 25, "busy_writes": "reject",
                       "busy_status": 400, "duplicate_append": "refuse", "ipv4_host32": "address", "ipv6_address": "address",
-                      "host_bits": "refuse", "max_write_items": None}
+                      "host_bits": "refuse", "max_write_items": None, "entrypoint_missing": "404", "entrypoint_race": False,
+                      "answer_extras": "add", "patch_same_version": "new", "missing_list_error": "unknown_list",
+                      "max_rules_per_phase": 1000}
     assert admin(sim, "GET", "config")[1]["max_items"] == 20
     assert admin(sim, "POST", "config", {"nonsense": 1})[0] == 400
     assert admin(sim, "POST", "reset")[1] == {"reset": True}

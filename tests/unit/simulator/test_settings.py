@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 BUSY_MESSAGE = "There is a limit of 1 pending bulk operation per account; an outstanding bulk operation is in progress"
 STRICT_DEFAULTS = {"busy_writes": "reject", "busy_status": 400, "duplicate_append": "refuse", "ipv4_host32": "address",
-                   "ipv6_address": "address", "host_bits": "refuse", "max_write_items": None}
+                   "ipv6_address": "address", "host_bits": "refuse", "max_write_items": None, "entrypoint_missing": "404",
+                   "entrypoint_race": False, "answer_extras": "add", "patch_same_version": "new", "missing_list_error": "unknown_list",
+                   "max_rules_per_phase": 1000}
 
 
 def admin(sim, method, route, body=None):
@@ -39,6 +41,8 @@ def test_defaults_are_the_stricter_variants(sim, sim_module):
     assert sim_module.CHOICES == {
         "busy_writes": ("reject", "queue"), "busy_status": (400, 429), "duplicate_append": ("refuse", "ignore", "update"),
         "ipv4_host32": ("address", "cidr"), "ipv6_address": ("address", "slash64", "refuse"), "host_bits": ("refuse", "network", "as_given"),
+        "entrypoint_missing": ("404", "empty"), "entrypoint_race": (False, True), "answer_extras": ("add", "none"),
+        "patch_same_version": ("new", "same"), "missing_list_error": ("unknown_list", "filter_parse"),
     }
 
 
