@@ -83,6 +83,18 @@ class Api:
         """One page of items."""
         return self.ok("GET", f"/{list_id}/items", params=params)
 
+    @staticmethod
+    def errors_of(response, status):
+        """The error objects of a failed answer with HTTP ``status``."""
+        assert response.status_code == status, response.text
+        body = response.json()
+        assert body["success"] is False and body["result"] is None and body["messages"] == []
+        return body["errors"]
+
+    def codes_of(self, response, status):
+        """The error codes of a failed answer."""
+        return [err["code"] for err in self.errors_of(response, status)]
+
     def close(self):
         """Close the session."""
         self.session.close()
