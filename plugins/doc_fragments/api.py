@@ -67,9 +67,11 @@ options:
     description:
       - The most requests this task sends in any 5 minutes (20 to 1200). Cloudflare allows 1,200 requests per 5 minutes
         per user or token, shared by every tool that uses it, and answers HTTP 429 to everything for up to 5 minutes past that.
-      - A task may send a quarter of O(rate_budget) at once; after that it paces itself to the rest of O(rate_budget)
-        spread over 5 minutes (1.5 requests per second with the default). Status checks, waits and lists of up to
-        about 75,000 items are never slowed; reading a list of 500,000 items (1,000 requests) takes about 9 minutes.
+      - A task sends as fast as answers come until it has sent O(rate_budget) requests in the last 5 minutes; then
+        each further request waits until the one O(rate_budget) before it is 5 minutes old. A task that needs no more
+        than O(rate_budget) requests (status checks, waits, a sync of a list of up to about 290,000 items with the
+        default) is never slowed; reading a list of 500,000 items (about 1,000 requests) takes a little over 5 minutes.
+      - A request that could go only after the wait deadline is not sent, and the task says so.
       - The default is half of Cloudflare's budget, leaving the other half to other tools on the same token.
         With several tasks at once on one token (forks, parallel pipelines), give each a share so that the shares add
         up to less than 1,200. Raise it for a token that nothing else uses.

@@ -3,62 +3,79 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Pacing: one task never spends more than its share of Cloudflare's rate budget.
+"""Pacing: one task never spends more than its share of Cloudflare's rate budget, and no less.
 
 Cloudflare allows 1,200 requests per 5 minutes per user or token, shared by every tool that uses
 it; past that it answers 429 to everything for up to 5 minutes. A task is given a share of that
-budget (``rate_budget``, requests per 5 minutes) and spends it through a token bucket:
+budget (``rate_budget``, requests per 5 minutes) and keeps exactly that promise: no window of 5
+minutes holds more than ``rate_budget`` of its requests.
 
-- the bucket holds a quarter of the share, so a task that needs no more than that (a status
-  check, a wait, reading a list of up to ~75,000 items with the default share) is never slowed;
-- it refills at the rest of the share spread over 5 minutes, so a long task settles at a steady
-  pace: with the default share of 600, 1.5 requests per second.
+It keeps a log of the send times of its last ``rate_budget`` requests (bounded memory: one float
+each). Request k + budget may go only when request k is 5 minutes old. So:
 
-In any window of 5 minutes a task therefore sends at most ``capacity + rate x 300 = rate_budget``
-requests: with the default, half of Cloudflare's budget, and the other half stays for the other
-tools on the token. Pure Python; the clock and sleep are injected, so tests never wait.
+- a task that needs no more than its share in 5 minutes (a status check, a wait, reading or
+  syncing a list of up to ~300,000 items with the default share) is never slowed;
+- a longer task sends its share as fast as the answers come, then one request for every one
+  that turns 5 minutes old: it takes about 5 minutes per share beyond the first, not longer.
+
+A pause never runs past a deadline (a ``clock`` value): when the next request may not go before
+it, the pacer sleeps to the deadline and refuses the request (a CloudflareError that was never
+sent), rather than break the promise. Pure Python; the clock and sleep are injected, so tests
+never wait.
 """
+
+import collections
+
+from ansible_collections.netedge.cloudflare.plugins.module_utils._api.errors import CloudflareError
 
 # Cloudflare's global rate limit: 1,200 requests per 300 seconds per user or token.
 CLOUDFLARE_BUDGET = 1200
 WINDOW = 300.0
-# The bucket's size as a part of the share: large enough that small tasks never wait, small
-# enough that the refill rate (the rest of the share) still paces a long task.
-BURST_FRACTION = 0.25
 
 
 class Pacer:
-    """A token bucket that allows at most ``budget`` requests in any ``window`` seconds."""
+    """At most ``budget`` requests in any ``window`` seconds: a log of the last ``budget`` send times."""
 
     def __init__(self, budget, clock, sleep, window=WINDOW):
-        self.budget = int(budget)
+        self.budget = max(1, int(budget))
         self.window = float(window)
-        self.capacity = max(1.0, float(int(self.budget * BURST_FRACTION)))
-        self.rate = max(self.budget - self.capacity, 1.0) / self.window
         self.clock = clock
         self.sleep = sleep
-        self.tokens = self.capacity
-        self.stamp = None
+        # The oldest entry is the one request k that request k + budget waits for.
+        self.sent = collections.deque(maxlen=self.budget)
         self.waited = 0.0
 
-    def _refill(self, now):
-        if self.stamp is not None:
-            self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-
     def delay(self):
-        """Seconds until the next request may go, without taking a token."""
-        self._refill(self.clock())
-        return 0.0 if self.tokens >= 1.0 else (1.0 - self.tokens) / self.rate
+        """Seconds until the next request may go, without counting one."""
+        if len(self.sent) < self.budget:
+            return 0.0
+        return max(0.0, self.sent[0] + self.window - self.clock())
 
     def take(self, deadline=None):
-        """Wait until a request may go, then count it. Never sleeps past ``deadline`` (a clock value)."""
+        """Wait until a request may go, then count it. Never sleeps past ``deadline`` (a clock value).
+
+        Raises CloudflareError (``sent`` False) when the request may not go before ``deadline``.
+        """
         pause = self.delay()
-        if pause > 0:
+        while pause > 0:
             if deadline is not None:
-                pause = min(pause, max(0.0, deadline - self.clock()))
-            if pause > 0:
-                self.sleep(pause)
-                self.waited += pause
-            self._refill(self.clock())
-        self.tokens -= 1.0
+                room = deadline - self.clock()
+                if room < pause:
+                    self._pause(room)
+                    raise self._refusal(pause - max(room, 0.0))
+            self._pause(pause)
+            pause = self.delay()
+        self.sent.append(self.clock())
+
+    def _pause(self, seconds):
+        if seconds > 0:
+            self.sleep(seconds)
+            self.waited += seconds
+
+    def _refusal(self, short):
+        err = CloudflareError(
+            "not sent: this task already sent its rate_budget of %d requests in the last %d seconds, and the next may go "
+            "only %.0f s after the deadline. Raise wait_timeout, or rate_budget if nothing else uses the token"
+            % (self.budget, self.window, max(short, 1.0)))
+        err.sent = False
+        return err
