@@ -97,7 +97,7 @@ class RulesetStore:
             raise fail(400, E_RULE_LIMIT, f"exceeded maximum number of rules in the phase '{phase}': at most {limit} rules "
                                           f"(the plan's limit); this change would make {count}", source={"pointer": "/rules"})
 
-    def build_rules(self, scope, phase, raws, existing=None):
+    def build_rules(self, scope, phase, raws, existing=None, stamp=None):
         """The checked rules of a whole-ruleset write; a rule keeps its id when it gives it, or the ref of an existing rule."""
         if not isinstance(raws, list):
             raise fail(400, E_RULESET_INVALID, "rules is required: an array of rules", source={"pointer": "/rules"})
@@ -105,7 +105,7 @@ class RulesetStore:
         old_rules = existing.rules if existing else []
         by_id = {rule["id"]: rule for rule in old_rules}
         by_ref = {rule["ref"]: rule for rule in old_rules}
-        stamp, refs, rules = self._stamp(), {}, []
+        stamp, refs, rules = stamp or self._stamp(), {}, []
         for index, raw in enumerate(raws):
             rule_def = checker.rule(raw, f"/rules/{index}", allow=("id",))
             if rule_def is None:
@@ -158,9 +158,10 @@ class RulesetStore:
             self._race(scope, phase)
             if scope.entrypoint(phase) is not None:
                 code, text = E_ENTRYPOINT_EXISTS
-                raise fail(400, (code, text.format(kind=kind if kind == "zone" else "root", phase=phase)))
-        rules = self.build_rules(scope, phase, body.get("rules"))
-        ruleset = Ruleset(self.sim.new_id(), name, body.get("description", ""), kind, phase, self._stamp())
+                raise fail(400, (code, text.format(kind=kind, phase=phase)), source={"pointer": "/kind"})
+        stamp = self._stamp()
+        rules = self.build_rules(scope, phase, body.get("rules"), stamp=stamp)
+        ruleset = Ruleset(self.sim.new_id(), name, body.get("description", ""), kind, phase, stamp)
         ruleset.rules = rules
         scope.rulesets[ruleset.id] = ruleset
         self._recount(scope, [], rules)
@@ -180,8 +181,8 @@ class RulesetStore:
                 problems.append(f"{key} must be a string")
         if problems:
             raise fail(400, E_RULESET_INVALID, "; ".join(problems))
-        rules = self.build_rules(scope, expect_phase, body.get("rules"), ruleset)
         stamp = self._stamp()
+        rules = self.build_rules(scope, expect_phase, body.get("rules"), ruleset, stamp)
         if ruleset is None:
             ruleset = Ruleset(self.sim.new_id(), body.get("name") or ENTRYPOINT_NAME, body.get("description", ""), expect_kind,
                               expect_phase, stamp)

@@ -41,8 +41,9 @@ STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"')
 LIST_REF_RE = re.compile(r"\$([A-Za-z0-9_][A-Za-z0-9_.]*)")
 MADE_ELSEWHERE_REF = "made_elsewhere"
 
-# Cloudflare's text (as users report it) for a second entry point; the code is the simulator's.
-E_ENTRYPOINT_EXISTS = (20217, "exceeded maximum number of {kind} rulesets for phase '{phase}'")
+# Cloudflare's code and text for a second entry point, as users report them (with source pointer /kind;
+# terraform-provider-cloudflare #6273, 2025; older reports show only "exceeded maximum number of zone rulesets for phase '...'").
+E_ENTRYPOINT_EXISTS = (20217, "'{kind}' is not a valid value for kind because exceeded maximum number of {kind} rulesets for phase {phase}")
 # Observed (not promised) answer for a phase without an entry point (setting entrypoint_missing: 404).
 E_ENTRYPOINT_MISSING = (10003, "could not find entrypoint ruleset")
 # The simulator's own codes (Cloudflare documents none for these).

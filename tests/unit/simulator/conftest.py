@@ -83,6 +83,23 @@ class Api:
         """One page of items."""
         return self.ok("GET", f"/{list_id}/items", params=params)
 
+    def rules_url(self, suffix="", scope=None):
+        """URL under /{scope}/rulesets; ``scope`` is "zones/<id>" or "accounts/<id>" (default: the default zone)."""
+        return f"{self.sim.url}/{scope or 'zones/' + self.sim.zone_id}/rulesets{suffix}"
+
+    def rcall(self, method, suffix="", scope=None, headers=None, **kwargs):
+        """One request under a scope's rulesets URL."""
+        kwargs.setdefault("timeout", 10)
+        return self.session.request(method, self.rules_url(suffix, scope), headers=self.headers if headers is None else headers, **kwargs)
+
+    def rok(self, method, suffix="", scope=None, **kwargs):
+        """The ``result`` of a rulesets call that must succeed."""
+        response = self.rcall(method, suffix, scope, **kwargs)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["success"] is True and body["errors"] == [], body
+        return body["result"]
+
     @staticmethod
     def errors_of(response, status):
         """The error objects of a failed answer with HTTP ``status``."""
