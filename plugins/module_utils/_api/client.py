@@ -48,7 +48,7 @@ RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 # Which failures are retried, for which methods, and why:
 # - A read (GET) changes nothing, so any failure worth another try is retried: a connection
 #   error, a timeout, a truncated answer, 429 and the 5xx above.
-# - A write (POST, PUT, DELETE) is retried only when the failure proves that nothing was done:
+# - A write (POST, PUT, PATCH, DELETE) is retried only when the failure proves that nothing was done:
 #   a 429 (Cloudflare's rate limiter, and the refusal of a second pending bulk operation, answer
 #   before doing anything) and a connection that was never made (refused, no route, name not
 #   resolved, connect timeout). Every other failure of a write (a reset or timeout after the
@@ -146,6 +146,9 @@ class CloudflareClient:
 
     def put(self, path, json_body, deadline=None):
         return self.request("PUT", path, json_body=json_body, deadline=deadline)
+
+    def patch(self, path, json_body, deadline=None):
+        return self.request("PATCH", path, json_body=json_body, deadline=deadline)
 
     def delete(self, path, json_body=None, deadline=None):
         return self.request("DELETE", path, json_body=json_body, deadline=deadline)

@@ -79,23 +79,37 @@ class CloudflareError(Exception):
         return {"status": self.status, "errors": self.errors, "messages": self.messages}
 
 
-def explain(err, doing, write=False):
+# The token permissions that lists calls need: (to read, to change).
+LISTS_PERMISSIONS = ("Account Filter Lists Read", "Account Filter Lists Edit")
+
+
+def explain(err, doing, write=False, permissions=LISTS_PERMISSIONS, holder="this account"):
     """``<what was being done>: <what Cloudflare said>. <what to try>``: the one failure message shape.
 
-    ``write`` names the permission a change needs (Edit) rather than the one a read needs (Read).
+    ``permissions`` is the pair (to read, to change) of token permissions the call needs, and ``write`` picks
+    the second; either may be a tuple of permissions any one of which will do. ``holder`` is what the token
+    needs it for (``this account``, ``zone example.com``).
     """
     codes = set(err.codes())
-    permission = "Account Filter Lists Edit" if write else "Account Filter Lists Read"
+    permission = _named(permissions[1] if write else permissions[0])
     if err.status in (400, 403) and 9103 in codes:
         return ("%s: %s. Check api_email and api_key (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY); a scoped "
-                "API token with '%s' is the safer choice." % (doing, err.summary(), permission))
+                "API token with %s is the safer choice." % (doing, err.summary(), permission))
     if err.status in (400, 403) and codes & {9106, 6003, 10000}:
-        return ("%s: %s. Check the credentials: an API token needs the '%s' "
-                "permission for this account." % (doing, err.summary(), permission))
+        return ("%s: %s. Check the credentials: an API token needs the %s "
+                "permission for %s." % (doing, err.summary(), permission, holder))
     if err.status == 429:
         return ("%s: %s. Cloudflare's rate limit (1,200 requests per 5 minutes, shared by every tool using "
                 "these credentials) is exhausted; try again later or poll less often." % (doing, err.summary()))
     return "%s: %s" % (doing, err.summary())
+
+
+def _named(permission):
+    """``'A'``, or ``'A' (or 'B', or 'C')`` for a tuple of permissions any one of which will do."""
+    if isinstance(permission, str):
+        return "'%s'" % permission
+    first, others = permission[0], permission[1:]
+    return "'%s' (or %s)" % (first, ", or ".join("'%s'" % other for other in others)) if others else "'%s'" % first
 
 
 def _format_cf_error(error, depth=0):

@@ -34,8 +34,9 @@ LIST_IN_USE_CODE = 10031
 DIFF_FIELDS = ("name", "kind", "description", "num_items")
 
 RERUN_HINT = "Run the task again: it reads the list first, so nothing is done twice."
-IN_USE_HINT = ("Remove the list from those rules (WAF custom rules, Bulk Redirect rules) first, "
-               "then run the task again.")
+IN_USE_HINT = ("Remove the list from those rules (WAF custom rules, Bulk Redirect rules) first: "
+               "netedge.cloudflare.cloudflare_rule with state: absent deletes a rule by its ref. "
+               "Then run the task again.")
 
 
 def check_list_options(params):

@@ -118,7 +118,8 @@ def test_a_list_in_use_is_not_deleted_and_the_failure_says_why(sim):
     assert result["msg"] == (
         "Deleting list 'blocked_ips' in account %s (%s): HTTP 400: filters.api.ip_list_in_use (10031). It is used by 2 "
         "rules (num_referencing_filters). Remove the list from those rules (WAF custom rules, Bulk Redirect rules) "
-        "first, then run the task again." % (sim.account_id, made["id"]))
+        "first: netedge.cloudflare.cloudflare_rule with state: absent deletes a rule by its ref. Then run the task "
+        "again." % (sim.account_id, made["id"]))
     assert result["status"] == 400 and result["errors"][0]["code"] == 10031
     assert result["list"]["num_referencing_filters"] == 2
     assert only_list(sim)["id"] == made["id"]
@@ -131,6 +132,7 @@ def test_check_mode_predicts_the_refusal_of_a_list_in_use(sim):
     assert result["failed"] is True
     assert "it is used by 1 rule (num_referencing_filters), and Cloudflare refuses to delete a list in use " \
            "(10031 filters.api.ip_list_in_use)" in result["msg"]
+    assert "netedge.cloudflare.cloudflare_rule with state: absent" in result["msg"]
     assert writes(sim) == 0
 
 
