@@ -101,7 +101,8 @@ def decide(ruleset, params, where):
         return Decision("none", found, found, failure=_missing_other(ruleset, params, place, where))
     fields = wanted(params)
     if found is None:
-        after = dict(id=None, version=None, description="", **fields)
+        after = dict(id=None, version=None, description="")
+        after.update(fields)
         order = placed(rules, None, place, after)
         if ruleset is None:
             return Decision("create_entrypoint", None, after, definition=fields, places=(None, 1))
