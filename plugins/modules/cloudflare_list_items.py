@@ -20,7 +20,7 @@ description:
   - "Additions and removals that keep some items are an append, then a delete, so the list never holds less than
     before and after. When no item is kept, one replace does it. Emptying a list is one replace with no items."
   - Every item is checked before any request, and all problems are reported together, each with its position
-    (C(items[3])) and value.
+    (C(items[3])) or file and line (C(blocklist.txt:57)) and its value.
   - Check mode reports the same plan and sends no write; diff mode shows one line per item added (V(+)),
     removed (V(-)) or updated (V(~)).
 author:
@@ -32,6 +32,9 @@ extends_documentation_fragment:
   - netedge.cloudflare.api
   - netedge.cloudflare.wait
 attributes:
+  action:
+    support: full
+    description: An action plugin on the controller finds O(src) and copies it to the host where the module runs.
   check_mode:
     support: full
     description: The items are read and the plan is reported with no write.
@@ -63,12 +66,32 @@ options:
         A CIDR with host bits set (V(10.0.0.1/24)) is refused, rather than guessed at. IPv6 CIDRs may be at most /64
         (Cloudflare's limit); IPv4 CIDRs /8 to /32. An item the list already holds with host bits set (written by
         another tool) is the same item as its network: V(10.0.0.0/24) finds it, and it is left as it is."
-      - Duplicates (the same item in two forms, too) are merged. Empty entries are refused, so that a stray blank
-        line in a feed file is caught.
-      - So O(items) can be a feed file, one item per line, read with C(lookup('file', 'blocklist.txt').splitlines()).
+      - Duplicates (the same item in two forms, too) are merged. Empty entries are refused.
+      - At least one of O(items) and O(src) is required. With both, the list is made to hold (or not hold) the
+        union of the two; an item in both is one item, with the fields O(items) gives it.
+      - For a feed file, use O(src): it skips comments and notes, and costs far less on the controller.
     type: list
     elements: raw
-    required: true
+  src:
+    description:
+      - A feed file, one plain item per line (an address or CIDR, a hostname, or an ASN, as in O(items)), for a
+        list of kind C(ip), C(hostname) or C(asn). Redirect lists take their items with O(items).
+      - "Found as M(ansible.builtin.copy) finds its O(ansible.builtin.copy#module:src): a relative path in the role's
+        C(files/), then the playbook's C(files/) and folder; or an absolute path on the controller. A file encrypted
+        with Ansible Vault is decrypted. When the module runs on another host (C(delegate_to)), the file is copied
+        there first, to a temporary folder that is removed afterwards."
+      - "The file is read line by line on the host the module runs on, never templated into the task's arguments
+        nor held whole in memory. Line rules: lines end with LF or CRLF, and a UTF-8 byte order mark at the start is
+        dropped; whitespace around a line is stripped; blank lines and lines that start with C(#), C(;) or C(//) are
+        skipped; a note is dropped, everything from the first C(;) and everything from a C(#) after a space or tab,
+        so C(1.10.16.0/20 ; SBL256894) is C(1.10.16.0/20) and C(192.0.2.1  # scanner) is C(192.0.2.1)."
+      - "Comments and notes may hold any bytes. An item that is not UTF-8 text, a line longer than 4096 bytes, and
+        every item that is not valid for the list are problems, each named by file and line
+        (C(blocklist.txt:57: '10.0.0.999': not an IPv4 or IPv6 address or CIDR.)), all reported together before
+        any request."
+      - An empty file, or one of comments only, is no items; the O(max_removals) and O(allow_empty) guards keep an
+        empty or truncated download from emptying a live list.
+    type: path
   state:
     description:
       - V(present) - the list holds these items (others are left alone).
@@ -132,6 +155,8 @@ seealso:
   - module: netedge.cloudflare.cloudflare_list
   - module: netedge.cloudflare.cloudflare_list_info
   - module: netedge.cloudflare.cloudflare_list_bulk_operation_info
+  - ref: ansible_collections.netedge.cloudflare.docsite.guide_feeds
+    description: Keeping a list in step with a feed, with O(src).
   - name: Cloudflare API - List items
     description: The calls this module makes to change items.
     link: https://developers.cloudflare.com/api/resources/rules/subresources/lists/subresources/items/
@@ -154,10 +179,15 @@ EXAMPLES = r"""
       - 192.0.2.10
     state: absent
 
+# blocklist.txt, in the role's files/ or the playbook's files/ or folder, may hold comments and notes:
+#   # Blocklist, 2026-12-06
+#   192.0.2.10
+#   198.51.100.0/24 ; SBL123
+#   2001:db8::/48   # partner range
 - name: Make the list hold exactly the addresses of a feed file, one per line
   netedge.cloudflare.cloudflare_list_items:
     list_name: blocked_ips
-    items: "{{ lookup('ansible.builtin.file', 'blocklist.txt').splitlines() }}"
+    src: blocklist.txt
     state: exact
     max_removals: 500
   register: sync
@@ -277,13 +307,14 @@ from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.list_ite
     invocation_of,
     check_list_choice,
     check_numbers,
+    check_sources,
 )
 from ansible_collections.netedge.cloudflare.plugins.module_utils._module import client_for, cloudflare_module
 
 
 def main():
     checked = ItemsCheck()
-    module = cloudflare_module(ITEMS_SPEC, checks=(check_list_choice, check_numbers, checked), wait=True, wait_default=True)
+    module = cloudflare_module(ITEMS_SPEC, checks=(check_list_choice, check_numbers, check_sources, checked), wait=True, wait_default=True)
     client = client_for(module)
     try:
         failure, result = ItemsTask(client, module.params, module.check_mode, module._diff, module.warn, checked).run()

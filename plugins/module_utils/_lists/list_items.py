@@ -14,7 +14,8 @@ from ansible_collections.netedge.cloudflare.plugins.module_utils._lists import l
 from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.apply import Applier
 from ansible_collections.netedge.cloudflare.plugins.module_utils._api.errors import CloudflareError, explain
 from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.item_keys import search_term
-from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.items import KINDS, kinds_named, normalize_items
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.feed import FEED_KINDS, Feed, wanted_items
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.items import KINDS, kinds_named
 from ansible_collections.netedge.cloudflare.plugins.module_utils._options import check_list_id, check_list_name
 from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.plan import STATES, Planner, removal_problem
 
@@ -27,7 +28,11 @@ DEFAULT_REPORTED_ITEMS = 1000
 ITEMS_SPEC = dict(
     list_name=dict(type="str"),
     list_id=dict(type="str"),
-    items=dict(type="list", elements="raw", required=True),
+    items=dict(type="list", elements="raw"),
+    src=dict(type="path"),
+    # The name of src as the task gave it, set by the action plugin, which passes the path of its copy
+    # on the managed host as src: every problem with a line names the file the user knows.
+    _src_name=dict(type="str"),
     state=dict(type="str", default="present", choices=list(STATES)),
     max_removals=dict(type="int"),
     allow_empty=dict(type="bool", default=False),
@@ -44,6 +49,20 @@ def check_list_choice(params):
     return problems + check_list_name(params.get("list_name") or None, "list_name") + check_list_id(params.get("list_id") or None)
 
 
+def check_sources(params):
+    """The items come from items, src or both."""
+    if params.get("items") is None and params.get("src") in (None, ""):
+        return ["Give items, src (a feed file), or both."]
+    return []
+
+
+def feed_of(params):
+    """The Feed that src names, or None."""
+    if params.get("src") in (None, ""):
+        return None
+    return Feed(params["src"], params.get("_src_name") or params["src"])
+
+
 def check_numbers(params):
     problems = []
     if params.get("max_removals") is not None and params["max_removals"] < -1:
@@ -53,22 +72,29 @@ def check_numbers(params):
     return problems
 
 
-def infer_kind(entries):
-    """(kind, wanted, problems): the first kind every entry is valid for, checked before any request.
+def infer_kind(entries, feed=None):
+    """(kind, wanted, problems): the first kind every entry (and line of ``feed``) is valid for, checked
+    before any request.
 
     The list's kind is only known after a request; entries that suit no kind at all are refused
     before it, with the problems of the kind that fits them best.
     """
     named = kinds_named(entries)
+    if feed is not None:
+        for kind, count in feed.kinds_named().items():
+            named[kind] += count
+    kinds = KINDS
+    if feed is not None and not named["redirect"]:
+        kinds = FEED_KINDS  # a line is never a redirect: that guess would only hide the lines' problems
     best = None
     # Kinds whose fields the entries use come first; otherwise ip, hostname, asn, redirect.
-    for kind in sorted(KINDS, key=lambda kind: -named[kind]):
-        wanted, problems = normalize_items(kind, entries, compact=True)
+    for kind in sorted(kinds, key=lambda kind: -named[kind]):
+        wanted, problems = wanted_items(kind, entries, feed)
         if not problems:
             return kind, wanted, []
         if best is None or len(problems) < len(best[2]):
             best = (kind, wanted, problems)
-    if not entries:
+    if not entries and feed is None:
         return None, {}, []
     return best
 
@@ -85,9 +111,13 @@ class ItemsCheck:
         self.wanted = None
 
     def __call__(self, params):
-        self.kind, self.wanted, problems = infer_kind(params.get("items") or [])
+        feed = feed_of(params)
+        if feed is not None and feed.unreadable():
+            return [feed.unreadable()]
+        self.kind, self.wanted, problems = infer_kind(params.get("items") or [], feed)
         if problems:
-            return ["Invalid items (checked as a list of kind %r): %s" % (self.kind, " ".join(problems))]
+            what = "items" if feed is None else ("lines of src" if params.get("items") is None else "items and lines of src")
+            return ["Invalid %s (checked as a list of kind %r): %s" % (what, self.kind, " ".join(problems))]
         return []
 
     def take(self, kind):
@@ -119,10 +149,14 @@ def plan_result(lst, plan, limit):
 def invocation_of(params):
     """The module arguments a result echoes (ansible-core before 2.19 always, later at the controller's
     request), with ``items`` cut to max_reported_items: half a million items would be sent back to the
-    controller and parsed there for nothing. The secrets are masked by AnsibleModule as usual."""
+    controller and parsed there for nothing. ``src`` is the file as the task named it, not the path of
+    its temporary copy. The secrets are masked by AnsibleModule as usual."""
     limit = params.get("max_reported_items", DEFAULT_REPORTED_ITEMS)
     items = params.get("items") or []
     args = dict(params)
+    name = args.pop("_src_name", None)
+    if name:
+        args["src"] = name
     if 0 <= limit < len(items):
         args["items"] = list(items[:limit]) + ["... and %d more item(s)" % (len(items) - limit)]
     return {"module_args": args}
@@ -219,7 +253,7 @@ class ItemsTask:
         wanted = self.checked.take(lst["kind"]) if self.checked is not None else None
         problems = []
         if wanted is None:
-            wanted, problems = normalize_items(lst["kind"], params["items"], compact=True)
+            wanted, problems = wanted_items(lst["kind"], params.get("items"), feed_of(params))
         if problems:
             return ("The items do not fit list %r, whose kind is %r: %s" % (lst["name"], lst["kind"], " ".join(problems)),
                     {"list": lst})
