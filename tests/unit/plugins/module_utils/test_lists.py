@@ -146,7 +146,8 @@ def test_an_answer_that_is_not_an_array_of_items_is_an_error(httpserver, clock):
 
 
 def test_no_page_loop_outside_iter_items():
-    """Paging is done once: only _lists/lookup.py follows cursors, and only _api/client.py defines get_page (and _api/answers.py reads result_info from the envelope)."""
+    """Paging is done once: only _lists/lookup.py follows cursors, and only _api/client.py defines get_page
+    (and _api/answers.py reads result_info from the envelope)."""
     offenders = []
     for folder, _dirs, files in os.walk(PLUGINS):
         for name in files:

@@ -23,7 +23,6 @@ from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import 
 )
 
 
-
 @pytest.fixture
 def sim():
     simulator = start_simulator()
