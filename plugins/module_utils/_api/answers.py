@@ -102,8 +102,11 @@ def read_timed_out(exc):
     return any(name in ("ReadTimeoutError", "TimeoutError", "timeout") for name in _causes(exc))
 
 
-def unwrap(response, body, with_info=False):
-    """Turn an HTTP answer into ``result`` or a CloudflareError."""
+def unwrap(response, body, with_info=False, null_ok=False):
+    """Turn an HTTP answer into ``result`` or a CloudflareError.
+
+    ``null_ok``: a successful answer whose ``result`` is null (a phase's missing entry point, say) gives None.
+    """
     status = response.status_code
     retry_after = parse_retry_after(response.headers)
     content_type = response.headers.get("Content-Type", "")
@@ -136,7 +139,7 @@ def unwrap(response, body, with_info=False):
     if envelope.get("success") is not True:
         raise CloudflareError("Cloudflare answered success=%s" % excerpt(envelope.get("success"), 40),
                               status=status, errors=errors, messages=messages)
-    if envelope.get("result") is None:
+    if envelope.get("result") is None and not (null_ok and not with_info):
         raise CloudflareError("Cloudflare's answer has no result", status=status, errors=errors, messages=messages)
     if with_info:
         info = envelope.get("result_info")

@@ -133,9 +133,9 @@ class CloudflareClient:
     def close(self):
         self.session.close()
 
-    def get(self, path, deadline=None, params=None):
-        """GET ``path`` and return Cloudflare's ``result``."""
-        return self.request("GET", path, deadline=deadline, params=params)
+    def get(self, path, deadline=None, params=None, null_ok=False):
+        """GET ``path`` and return Cloudflare's ``result`` (None for a null result, with ``null_ok``)."""
+        return self.request("GET", path, deadline=deadline, params=params, null_ok=null_ok)
 
     def get_page(self, path, params=None, deadline=None):
         """GET ``path`` and return ``(result, result_info)``, for calls that page."""
@@ -153,7 +153,7 @@ class CloudflareClient:
     def delete(self, path, json_body=None, deadline=None):
         return self.request("DELETE", path, json_body=json_body, deadline=deadline)
 
-    def request(self, method, path, json_body=None, deadline=None, params=None, with_info=False):
+    def request(self, method, path, json_body=None, deadline=None, params=None, with_info=False, null_ok=False):
         """Send one API call, retrying what is worth retrying (see READ_METHODS).
 
         ``deadline`` is a value of ``clock``: no attempt starts, and no
@@ -161,7 +161,7 @@ class CloudflareClient:
         ``(result, result_info)`` with ``with_info``.
         """
         try:
-            return self._request(method.upper(), path, json_body, deadline, params, with_info)
+            return self._request(method.upper(), path, json_body, deadline, params, (with_info, null_ok))
         except CloudflareError as err:
             # A server or proxy may echo the request's headers in its answer,
             # and error texts quote answers: no credential leaves this client
@@ -169,11 +169,11 @@ class CloudflareClient:
             redact(err, self._secrets)
             raise
 
-    def _request(self, method, path, json_body, deadline, params, with_info):
+    def _request(self, method, path, json_body, deadline, params, shape):
         attempt = 0
         while True:
             try:
-                return self._attempt(method, path, json_body, deadline, params, with_info)
+                return self._attempt(method, path, json_body, deadline, params, shape)
             except CloudflareError as err:
                 attempt += 1
                 if method not in READ_METHODS and _outcome_unknown(err):
@@ -202,7 +202,7 @@ class CloudflareClient:
             return err.retry_after
         return backoff_delay(attempt, self.rand)
 
-    def _attempt(self, method, path, json_body, deadline, params, with_info):
+    def _attempt(self, method, path, json_body, deadline, params, shape):
         url = self.base_url + path
         timeout = self.timeout
         if deadline is not None:
@@ -246,7 +246,7 @@ class CloudflareClient:
             raise _transport_error("the answer from %s was cut short (%s)" % (self.base_url, root_cause(exc)))
         except requests.exceptions.RequestException as exc:
             raise _transport_error("request to %s failed (%s)" % (self.base_url, root_cause(exc)), transient=False)
-        return unwrap(response, body, with_info)
+        return unwrap(response, body, *shape)
 
     def _read_body(self, response):
         """The whole body; _within bounds how long reading it may take."""

@@ -126,7 +126,7 @@ def get_entrypoint(client, scope, phase):
     ruleset means the same.
     """
     try:
-        result = client.get(entrypoint_path(scope, phase))
+        result = client.get(entrypoint_path(scope, phase), null_ok=True)
     except CloudflareError as err:
         if err.status == 404 and ENTRYPOINT_MISSING_CODE in err.codes():
             return None
