@@ -1,6 +1,6 @@
 # Copyright: netedge.cloudflare contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A Cloudflare Rules Lists API simulator for tests and demos (Python standard library only).
+"""A Cloudflare Rules Lists and Rulesets API simulator for tests and demos (Python standard library only).
 
 It answers on 127.0.0.1 under ``/client/v4`` the way Cloudflare's API does: the same paths,
 envelope, authentication answers, asynchronous bulk operations (one at a time per account,
