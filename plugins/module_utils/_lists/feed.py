@@ -15,8 +15,8 @@ The line rules, in order (the module's documentation and the feeds guide say the
    a space or tab. So ``1.10.16.0/20 ; SBL256894`` is ``1.10.16.0/20``. What is left, stripped
    again, is one item, checked as a plain value of the list's kind, as in ``items``.
 5. Comments and notes may hold any bytes; the item itself must be UTF-8 text, or the line is a
-   problem. A line longer than MAX_LINE bytes is a problem (a comment line is skipped whatever
-   its length), and is never held whole in memory.
+   problem. A line longer than MAX_LINE characters is a problem (a comment line is skipped
+   whatever its length), and is never held whole in memory.
 
 Every problem names the file as the task gave it and the line number: ``blocklist.txt:57: ...``.
 The file is read line by line, never whole: only the wanted keys stay in memory, and a plain
@@ -28,65 +28,88 @@ import re
 from ansible_collections.netedge.cloudflare.plugins.module_utils._lists import item_formats as _fmt
 from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.items import KINDS, kinds_named, normalize_items
 
-# No item is longer than a hostname's 253 characters. A line of more than 4 KiB is not a feed line
+# No item is longer than a hostname's 253 characters. A line of more than 4096 is not a feed line
 # (an HTML error page, a binary file, line breaks lost) and is refused rather than read whole.
 MAX_LINE = 4096
 # The lines whose form orders the guesses of the list's kind before the first request (as kinds_named).
 SAMPLE_LINES = 1000
+# Lines are read and decoded 64 KiB at a time: few calls per line, and little memory.
+BLOCK_SIZE = 1 << 16
 FEED_KINDS = ("ip", "hostname", "asn")
 
 _BOM = b"\xef\xbb\xbf"
-_COMMENT_STARTS = (b"#", b";", b"//")
+_COMMENT_STARTS = ("#", ";", "//")
 _ASN_TEXT = re.compile(r"(?:AS)?[0-9]+", re.IGNORECASE).fullmatch
-_NOTE = re.compile(rb"[ \t]#").search
+_NOTE = re.compile(r"[ \t]#").search
 
 
-def feed_lines(handle, max_line=MAX_LINE):
+def feed_lines(handle, max_line=MAX_LINE, block_size=BLOCK_SIZE):
     """Yield ``(line number, value, problem)`` for every line of a binary file that holds an item.
 
     ``value`` is the item's text after the rules above, or None when ``problem`` says why the
-    line cannot be read. Blank and comment lines yield nothing.
+    line cannot be read. Blank and comment lines yield nothing. The file is read in blocks of whole
+    lines, each decoded at once (bytes that are not UTF-8 become lone surrogates, refused only in
+    an item): at most a block and one line are in memory.
     """
+    too_long = "a line longer than %d characters: not a feed line (no item is that long)." % max_line
     number = 0
-    while True:
-        raw = handle.readline(max_line + 1)
-        if not raw:
-            return
-        number += 1
-        too_long = len(raw) > max_line and not raw.endswith(b"\n")
-        if too_long:
-            _skip_rest_of_line(handle)
-        if number == 1 and raw.startswith(_BOM):
-            raw = raw[len(_BOM):]
-        text = raw.strip()
-        if not text or text.startswith(_COMMENT_STARTS):
-            continue
-        if too_long:
-            yield number, None, "a line longer than %d bytes: not a feed line (no item is that long)." % max_line
-            continue
-        text = _without_note(text)
-        try:
-            yield number, text.decode("utf-8"), None
-        except UnicodeDecodeError as exc:
-            yield number, None, "not UTF-8 text (byte 0x%02x at column %d)." % (text[exc.start], exc.start + 1)
+    carry = b""
+    skipping = False  # in the rest of a line longer than max_line, which is dropped
+    block = handle.read(block_size)
+    if block.startswith(_BOM):
+        block = block[len(_BOM):]
+    while block:
+        data = carry + block
+        if skipping:
+            end = data.find(b"\n")
+            if end < 0:
+                carry, block = b"", handle.read(block_size)
+                continue
+            data, skipping = data[end + 1:], False
+        cut = data.rfind(b"\n") + 1
+        carry = data[cut:]
+        lines = data[:cut].decode("utf-8", "surrogateescape").split("\n")
+        lines.pop()  # the empty text after the last LF
+        for line in lines:
+            number += 1
+            text = line.strip()
+            if not text or text[0] in "#;" or text[:2] == "//":
+                continue
+            if len(text) > max_line:
+                yield number, None, too_long
+            elif ";" in text or "#" in text or not text.isascii():
+                yield _item(number, text)
+            else:
+                yield number, text, None
+        if len(carry) > max_line:
+            number += 1
+            text = carry[:max_line].decode("utf-8", "surrogateescape").strip()
+            if not text.startswith(_COMMENT_STARTS):
+                yield number, None, too_long
+            carry, skipping = b"", True
+        block = handle.read(block_size)
+    text = carry.decode("utf-8", "surrogateescape").strip()
+    if text and not skipping and not text.startswith(_COMMENT_STARTS):
+        yield (number + 1, None, too_long) if len(text) > max_line else _item(number + 1, text)
 
 
-def _skip_rest_of_line(handle, chunk=65536):
-    while True:
-        rest = handle.readline(chunk)
-        if not rest or rest.endswith(b"\n"):
-            return
-
-
-def _without_note(text):
-    cut = text.find(b";")
-    if cut >= 0:
-        text = text[:cut]
-    if b"#" in text:
+def _item(number, text):
+    """(number, value, problem) of a line that is not blank nor a comment, stripped."""
+    if ";" in text or "#" in text:
+        cut = text.find(";")
+        if cut >= 0:
+            text = text[:cut]
         note = _NOTE(text)
         if note:
             text = text[:note.start()]
-    return text.strip()
+        text = text.strip()
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            byte = ord(text[exc.start]) - 0xDC00
+            return number, None, "not UTF-8 text (byte 0x%02x at character %d)." % (byte, exc.start + 1)
+    return number, text, None
 
 
 class Feed:
@@ -98,8 +121,7 @@ class Feed:
 
     def lines(self):
         with open(self.path, "rb") as handle:
-            for line in feed_lines(handle):
-                yield line
+            yield from feed_lines(handle)
 
     def unreadable(self):
         """Why the file cannot be read, or None."""
