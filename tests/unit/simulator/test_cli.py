@@ -147,3 +147,21 @@ def test_setting_flags_and_their_defaults(run_cli):
 def test_bad_setting_flag_is_a_usage_error(sim_module):
     result = subprocess.run([sys.executable, sim_module.__file__, "--host-bits", "strict"], capture_output=True, timeout=30, check=False)
     assert result.returncode == 2 and b"--host-bits" in result.stderr
+
+
+def test_ruleset_setting_flags(run_cli):
+    process, state, dummy, dummy_file = run_cli("--lifetime", "60", "--entrypoint-missing", "empty", "--entrypoint-race",
+                                                "--answer-extras", "none", "--patch-same-version", "same",
+                                                "--missing-list-error", "filter_parse", "--max-rules-per-phase", "5")
+    base = state["url"].rsplit("/client/v4", 1)[0]
+    config = requests.get(base + "/__sim/config", timeout=5).json()
+    assert {key: config[key] for key in ("entrypoint_missing", "entrypoint_race", "answer_extras", "patch_same_version",
+                                         "missing_list_error", "max_rules_per_phase")} == {
+        "entrypoint_missing": "empty", "entrypoint_race": True, "answer_extras": "none", "patch_same_version": "same",
+        "missing_list_error": "filter_parse", "max_rules_per_phase": 5}
+    assert state["zone_id"] == "023e105f4ecef8ad9ca31a8372d0c353" and state["zone_name"] == "example.com"
+    entry = f"{state['url']}/zones/{state['zone_id']}/rulesets/phases/http_request_firewall_custom/entrypoint"
+    answer = requests.get(entry, headers={"Authorization": "Bearer " + state["api_token"]}, timeout=5).json()
+    assert answer == {"result": None, "success": True, "errors": [], "messages": []}
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 0
