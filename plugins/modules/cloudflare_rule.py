@@ -63,7 +63,7 @@ options:
   ref:
     description:
       - The rule's stable key, unique within the entry point, which finds the rule on every run.
-      - 1 to 256 letters, digits or the characters C(_ . : @ -).
+      - "1 to 256 letters, digits or the characters C(_ . : @ -)."
     type: str
     required: true
   expression:
@@ -77,8 +77,8 @@ options:
     type: str
   action_parameters:
     description:
-      - The action's parameters, as Cloudflare defines them for the action, for example
-        C({"from_list": {"name": "redirects", "key": "http.request.full_uri"}}) for a Bulk Redirect rule.
+      - The action's parameters, as Cloudflare defines them for the action; for a Bulk Redirect rule, C(from_list)
+        with the C(name) of a redirect list and the C(key) field (V(http.request.full_uri)).
       - Compared as a subset. When not set, the rule keeps the parameters it has.
       - C(from_list.name) must name a list of kind C(redirect).
     type: dict
@@ -122,7 +122,7 @@ notes:
   - An API token needs C(Zone WAF Write) for zone rules (check mode only reads, and needs C(Zone WAF Read)), and
     C(Account Rulesets Write) (or C(Account WAF Write), or C(Mass URL Redirects Write)) for account-level rules.
     Finding a zone by name needs C(Zone Read); checking the lists the rule uses needs C(Account Filter Lists Read).
-  - O(account_id) is needed for zone rules too: lists belong to the account.
+  - O(account_id) is needed for zone rules too, since lists belong to the account.
   - Two tasks asking for the same place (two rules both O(position=first)) move their rules on every run.
 seealso:
   - module: netedge.cloudflare.cloudflare_rule_info
