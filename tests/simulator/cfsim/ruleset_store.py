@@ -8,7 +8,7 @@ refused; a successful write makes a new ruleset version and recounts the lists i
 
 import copy
 
-from .common import ID_RE, fail
+from .common import ID_RE, ApiError, fail
 from .rulesets import E_ENTRYPOINT_EXISTS, E_REF_TAKEN, E_RULE_LIMIT, E_RULE_NOT_FOUND, E_RULESET_INVALID, MADE_ELSEWHERE_REF
 from .rulesets import PHASES, Checker, Ruleset, Scope, check_position, definition, list_names
 from .zones import Zone
@@ -204,13 +204,19 @@ class RulesetStore:
         """(stored definition or None for a move, position or None) of a POST or PATCH rule body."""
         if not isinstance(body, dict):
             raise fail(400, E_RULESET_INVALID, "the body must be a rule object")
-        position = body.get("position")
-        moving_only = rule_id is not None and set(body) == {"position"}
-        index = check_position(position, ruleset, rule_id) if "position" in body else None
-        if moving_only:
+        index, position_errors = None, []
+        if "position" in body:
+            try:
+                index = check_position(body["position"], ruleset, rule_id)
+            except ApiError as exc:
+                position_errors = exc.errors
+        if rule_id is not None and set(body) == {"position"}:
+            if position_errors:
+                raise ApiError(400, position_errors)
             return None, index
         raw = {key: value for key, value in body.items() if key != "position"}
         checker = Checker(scope.account, ruleset.phase)
+        checker.errors.extend(position_errors)
         rule_def = checker.rule(raw, "", allow=())
         if rule_def is not None:
             ref = rule_def.get("ref", rule_id)

@@ -275,6 +275,12 @@ def test_bad_rules_are_refused_with_every_problem(api, body, pointers):
     assert api.rok("GET", ENTRY)["version"] == "1"
 
 
+def test_a_bad_position_and_a_bad_rule_are_reported_together(api):
+    ruleset = entry(api, "a")
+    errors = api.errors_of(api.rcall("POST", f"/{ruleset['id']}/rules", json={"action": "block", "position": {"index": 9}}), 400)
+    assert [(err["code"], err["source"]["pointer"]) for err in errors] == [(10126, "/position/index"), (10120, "/expression")]
+
+
 def test_bad_rules_in_a_put_name_their_index(api):
     errors = api.errors_of(api.rcall("PUT", ENTRY, json={"rules": [rule("a"), {"action": "block"}, "x"]}), 400)
     assert [err["source"]["pointer"] for err in errors] == ["/rules/1/expression", "/rules/2"]
