@@ -3,106 +3,22 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""How a sync benchmark run is measured: the simulator, the interpreter shim, the process tree.
+"""How a command is measured: the launcher, the controller sampler, the interpreter shim.
 
-- ``Simulator``: tests/simulator/cloudflare_sim.py as a child process with Cloudflare's real
-  budget, and the admin calls the benchmark needs (reset, seed a list, counters, config), plus
-  reading a list's items back through the API to check the outcome.
-- ``write_shim``: an ``ansible_python_interpreter`` that runs the real Python as its child and
-  appends that child's rusage (peak RSS, user + system CPU) and its own to a JSON-lines file.
-  Every module process of a run goes through it, so module figures are exact per process.
-- ``run_measured``: runs ansible-playbook through a small ``Launcher`` process that reaps it with
-  ``os.wait4`` (the CPU and the largest peak RSS of the whole tree), and samples ``/proc`` for the
-  peak RSS (``VmHWM``) of the controller's own processes, the ansible-playbook process and its
-  forked workers, which ``wait4`` cannot tell from a module's.
+- ``Launcher``: a small process that starts every measured command in its own session and reaps it with
+  ``os.wait4``: the wall time, and the CPU (summed) and the largest single peak RSS of the whole tree it
+  waited for (ansible-playbook, its workers, /bin/sh, shims, module processes).
+- ``TreeSampler``: the peak RSS (``VmHWM``) of the controller's own processes, which ``wait4`` cannot tell
+  from a module's.
+- ``write_shim``: an ``ansible_python_interpreter`` that runs the real Python as its child and notes that
+  child's rusage (peak RSS, CPU) and its own, one JSON line per module process.
 """
 
-import http.client
 import json
 import os
 import signal
 import subprocess
 import threading
-import time
-
-HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ROOT = os.path.dirname(HERE)
-SIMULATOR = os.path.join(ROOT, "tests", "simulator", "cloudflare_sim.py")
-PAGE = 500  # Cloudflare's largest page of items
-
-
-class Simulator:
-    """The simulator as a child process; admin calls are not counted, API calls are."""
-
-    def __init__(self, python, workdir, lifetime, flags):
-        self.state_file = os.path.join(workdir, "sim.json")
-        self.log = open(os.path.join(workdir, "sim.log"), "wb")  # pylint: disable=consider-using-with
-        self.flags = list(flags)
-        self.proc = subprocess.Popen(  # pylint: disable=consider-using-with
-            [python, SIMULATOR, "--port", "0", "--lifetime", str(int(lifetime)), "--state-file", self.state_file] + self.flags,
-            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while not os.path.exists(self.state_file):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the simulator did not start; see %s" % self.log.name)
-            time.sleep(0.05)
-        with open(self.state_file, encoding="utf-8") as stream:
-            self.state = json.load(stream)
-        self.url = self.state["url"]
-        self.port = self.state["port"]
-        self.account_id = self.state["account_id"]
-        self.token = self.state["api_token"]
-
-    def call(self, method, path, body=None, headers=None, timeout=300):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            conn.request(method, path, body=None if body is None else json.dumps(body),
-                         headers=dict(headers or {}, **{"Content-Type": "application/json"}))
-            response = conn.getresponse()
-            data = json.loads(response.read() or b"null")
-            if response.status != 200:
-                raise RuntimeError("%s %s: HTTP %s %s" % (method, path, response.status, str(data)[:300]))
-            return data
-        finally:
-            conn.close()
-
-    def admin(self, method, route, body=None):
-        return self.call(method, "/__sim/" + route, body)
-
-    def fresh_list(self, name, values):
-        """Back to a fresh simulator (no lists, counters zero, a new rate-limit window), then one ip list."""
-        self.admin("POST", "reset", {})
-        lst = self.admin("POST", "lists", {"name": name, "kind": "ip", "items": [{"ip": v} for v in values]})
-        self.admin("DELETE", "counters")
-        return lst
-
-    def counters(self):
-        return self.admin("GET", "counters")
-
-    def held_values(self, list_id):
-        """Every ``ip`` the list holds, read through the API with the rate limit switched off (reset restores it)."""
-        self.admin("POST", "config", {"rate_limit": None})
-        path = "/client/v4/accounts/%s/rules/lists/%s/items?per_page=%d" % (self.account_id, list_id, PAGE)
-        headers = {"Authorization": "Bearer " + self.token}
-        values, cursor = [], None
-        for _page in range(5000):
-            data = self.call("GET", path + ("&cursor=%s" % cursor if cursor else ""), headers=headers)
-            values.extend(item["ip"] for item in data["result"])
-            cursor = ((data.get("result_info") or {}).get("cursors") or {}).get("after")
-            if not cursor or not data["result"]:
-                return values
-        raise RuntimeError("list %s: more than 5000 pages" % list_id)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-
 
 SHIM = r'''#!{python} -S
 # ansible_python_interpreter for benchmarks only: runs the real Python as a child, then notes that
@@ -127,16 +43,22 @@ def write_shim(python, path, log):
 
 
 def read_shim_log(log):
-    """Module processes of one run: count, CPU summed, peak RSS of the largest, and the shims' own CPU."""
+    """The module processes of one run, one dict each (wall, cpu, rss_mb, shim_cpu, script); the log is removed."""
     entries = []
     if os.path.exists(log):
         with open(log, encoding="utf-8") as stream:
             entries = [json.loads(line) for line in stream if line.strip()]
+        os.remove(log)
+    return entries
+
+
+def module_figures(entries):
+    """Module processes of one run: count, CPU summed, peak RSS of the largest, and the shims' own CPU."""
     return {"module_processes": len(entries),
             "module_cpu": sum(e["cpu"] for e in entries),
             "module_rss_mb": max([e["rss_mb"] for e in entries] or [0.0]),
             "module_cpu_max": max([e["cpu"] for e in entries] or [0.0]),
-            "shim_cpu": sum(e["shim_cpu"] for e in entries)}
+            "shim_cpu": sum(e.get("shim_cpu", 0.0) for e in entries)}
 
 
 class TreeSampler(threading.Thread):
@@ -220,7 +142,8 @@ for line in sys.stdin:
     status, usage = os.wait4(proc.pid, 0)[1:]
     timer.cancel()
     print(json.dumps({"rc": os.waitstatus_to_exitcode(status), "timed_out": bool(flag), "wall": time.monotonic() - started,
-                      "tree_cpu": usage.ru_utime + usage.ru_stime, "tree_rss_mb": usage.ru_maxrss / 1024.0}), flush=True)
+                      "tree_cpu": usage.ru_utime + usage.ru_stime, "cpu_user": usage.ru_utime, "cpu_sys": usage.ru_stime,
+                      "tree_rss_mb": usage.ru_maxrss / 1024.0}), flush=True)
 '''
 
 
@@ -258,30 +181,31 @@ class Launcher:
                 self.proc.wait()
 
 
-def run_measured(launcher, argv, env, cwd, log_path, timeout):  # pylint: disable=too-many-arguments
-    """Run a command; wall time, the rusage of its whole tree, and its controller processes' peak RSS.
+def run_measured(launcher, argv, env, cwd, log_path, timeout, sample=True):  # pylint: disable=too-many-arguments
+    """Run a command: wall time, the rusage of its whole tree, and (``sample``) its controller processes' peak RSS.
 
     ``os.wait4`` (in the launcher) returns the usage of the process and of every descendant it
-    waited for: workers, /bin/sh, shims and module processes. CPU is their sum; ``ru_maxrss`` the
-    largest single peak.
+    waited for. CPU is their sum; ``ru_maxrss`` the largest single peak.
     """
     pid = launcher.start(argv, env, cwd, log_path, timeout)
-    sampler = TreeSampler(pid)
-    sampler.start()
+    sampler = TreeSampler(pid) if sample else None
+    if sampler:
+        sampler.start()
     try:
         result = launcher.result()
     except BaseException:
-        _kill_group(pid, [])
+        kill_group(pid)
         raise
     finally:
-        sampler.stop_event.set()
-        sampler.join(5)
-    result.update(sampler.result())
+        if sampler:
+            sampler.stop_event.set()
+            sampler.join(5)
+    if sampler:
+        result.update(sampler.result())
     return result
 
 
-def _kill_group(pid, flag):
-    flag.append(True)
+def kill_group(pid):
     try:
         os.killpg(pid, signal.SIGKILL)
     except OSError:
