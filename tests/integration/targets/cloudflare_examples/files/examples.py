@@ -40,9 +40,9 @@ MD_FENCE = re.compile(r"^(?P<fence>```+|~~~+)\s*(?P<lang>[^\s`]*)")
 MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
 RST_DIRECTIVE = re.compile(r"^(?P<indent>\s*)\.\.\s+(?:code-block|code|sourcecode)::\s*(?P<lang>\S*)\s*$")
 RST_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+:.])\1{2,}\s*$")
-# The feed file that examples read with lookup('ansible.builtin.file', 'blocklist.txt').
+# The feed file that examples name (src: blocklist.txt), with a comment line and notes as real feeds have.
 FEED_NAME = "blocklist.txt"
-FEED_LINES = ["192.0.2.10", "198.51.100.0/24", "2001:db8::/48"]
+FEED_LINES = ["# Blocklist for the examples", "192.0.2.10", "198.51.100.0/24 ; scanner network", "2001:db8::/48  # partner"]
 
 
 class Example:

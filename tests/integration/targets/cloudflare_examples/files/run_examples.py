@@ -13,7 +13,7 @@ vars win). Before each example the simulator is reset to the same fixture:
 - a completed bulk operation, whose id is ``operation_id``;
 - variables ``cloudflare_account_id``, ``cloudflare_api_token``, ``vault_cloudflare_api_token``,
   ``list_id`` (the id of ``blocked_ips``) and ``operation_id``;
-- ``blocklist.txt`` next to the playbook: three addresses, one per line.
+- ``blocklist.txt`` next to the playbook: three addresses, one per line, with a comment line and notes.
 
 Examples run on ``--jobs`` simulators at once (one example per simulator at a time, since an
 account runs one bulk operation at a time). The report names each failed example by file, line
