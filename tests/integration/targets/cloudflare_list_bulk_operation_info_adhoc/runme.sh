@@ -10,12 +10,11 @@ sim_start --op-duration 0.5
 # Module runs over stdin on the implicit localhost: faster, and the same module code.
 export ANSIBLE_PIPELINING=true
 
-LOGS=$(mktemp -d "${OUTPUT_DIR:-${TMPDIR:-/tmp}}/adhoc.XXXXXX")
-state() { "$SIM_PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$SIM_STATE_FILE" "$1"; }
+LOGS=$(sim_logs adhoc)
 seed() { sim_admin POST /operations "$1" | "$SIM_PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["id"])'; }
 MODULE=netedge.cloudflare.cloudflare_list_bulk_operation_info
-ACCOUNT_ID=$(state account_id)
-API_TOKEN=$(state api_token)
+ACCOUNT_ID=$(sim_state account_id)
+API_TOKEN=$(sim_state api_token)
 
 # adhoc NAME ARGS...: run `ansible localhost -m MODULE ARGS...`, keep stdout in NAME.out and the exit code in RC.
 adhoc() {

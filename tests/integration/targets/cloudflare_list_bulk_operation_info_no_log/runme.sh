@@ -14,23 +14,19 @@ sim_start --op-duration 0.5 \
 # Show each task's module arguments (ansible-core 2.21 leaves them out unless asked; older versions
 # show them at -vvv): the no_log options must be masked there too.
 export ANSIBLE_INJECT_INVOCATION=true
-LOGS=$(mktemp -d "${OUTPUT_DIR:-${TMPDIR:-/tmp}}/no_log.XXXXXX")
-state() { "$SIM_PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$SIM_STATE_FILE" "$1"; }
+LOGS=$(sim_logs no_log)
 wrong() { "$SIM_PYTHON" -c 'import sys, yaml; print(yaml.safe_load(open("vars/wrong_secrets.yml"))[sys.argv[1]])' "$1"; }
 
 # 1. Options and module_defaults: successes, and failures that are rescued (exit 0).
-ansible-playbook -vvvv -i "$INVENTORY_PATH" options.yml -e "sim_state_file=$SIM_STATE_FILE" >"$LOGS/options.log" 2>&1 || {
-    tail -n 60 "$LOGS/options.log"
-    exit 1
-}
+sim_playbook options.log -i "$INVENTORY_PATH" options.yml -e "sim_state_file=$SIM_STATE_FILE"
 
 # 2. Exported CLOUDFLARE_* variables: a success, then a wait that fails the play (exit 2).
 OPERATION_ID=$(sim_admin POST /operations '{"duration": 0, "fail_with": "item 0: not a valid IP address"}' |
     "$SIM_PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["id"])')
 set +x  # keep the credentials out of this script's own trace
-CLOUDFLARE_API_TOKEN=$(state api_token)
-CLOUDFLARE_ACCOUNT_ID=$(state account_id)
-API_EMAIL=$(state api_email)
+CLOUDFLARE_API_TOKEN=$(sim_state api_token)
+CLOUDFLARE_ACCOUNT_ID=$(sim_state account_id)
+API_EMAIL=$(sim_state api_email)
 WRONG_KEY=$(wrong wrong_key)
 set -x
 CLOUDFLARE_BASE_URL=$SIM_URL
@@ -46,7 +42,7 @@ fi
 unset CLOUDFLARE_API_TOKEN CLOUDFLARE_ACCOUNT_ID CLOUDFLARE_BASE_URL
 
 # 3. Ad hoc, with the credentials as module arguments: a failure (exit 2).
-ADHOC_ARGS="operation_id=$OPERATION_ID account_id=$(state account_id) base_url=$SIM_URL"
+ADHOC_ARGS="operation_id=$OPERATION_ID account_id=$(sim_state account_id) base_url=$SIM_URL"
 set +x
 rc=0
 ansible localhost -vvvv -m netedge.cloudflare.cloudflare_list_bulk_operation_info \
@@ -54,5 +50,6 @@ ansible localhost -vvvv -m netedge.cloudflare.cloudflare_list_bulk_operation_inf
 set -x
 [ "$rc" = 2 ] || { tail -n 60 "$LOGS/adhoc-failed.log"; exit 1; }
 
-"$SIM_PYTHON" files/check_no_secrets.py "$SIM_STATE_FILE" vars/wrong_secrets.yml \
-    "$LOGS/options.log" "$LOGS/environment.log" "$LOGS/adhoc-failed.log"
+# No token or key, right or wrong, in any log; each log shows what it should (files/markers.yml).
+"$SIM_PYTHON" ../setup_simulator/files/check_no_secrets.py --state "$SIM_STATE_FILE" --secrets vars/wrong_secrets.yml \
+    --markers files/markers.yml "$LOGS/options.log" "$LOGS/environment.log" "$LOGS/adhoc-failed.log"

@@ -20,9 +20,16 @@
 # relative to this file: it is taken from the netedge.cloudflare collection that Ansible itself
 # loads (ANSIBLE_COLLECTIONS_PATH, as ansible-doc resolves it), next to the module under test.
 #
+# More helpers for runme.sh:
+#   sim_lanes 2                  # more simulators, one a lane; an inventory of lanes ($SIM_LANES_INVENTORY)
+#   LOGS=$(sim_logs NAME)        # a folder for the logs, under $OUTPUT_DIR
+#   sim_playbook main.log ...    # ansible-playbook -vvvv ... into $LOGS/main.log; an excerpt if it fails
+#   sim_state api_token          # one value of the state file
+# files/check_no_secrets.py checks logs for credentials; faults.sh is the faults targets' runner.
+#
 # Cleanup: the simulator exits by itself after SIM_LIFETIME seconds (default 180), an EXIT trap
-# stops it when the sourcing shell ends normally or with an error, and INT/TERM end that shell
-# through the same trap. The state file lives in a temporary folder that the trap removes.
+# stops it (and every lane's) when the sourcing shell ends normally or with an error, and INT/TERM
+# end that shell through the same trap. The state files live in a temporary folder that the trap removes.
 
 SIM_SETUP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SIM_PYTHON=${SIM_PYTHON:-${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}}
@@ -31,6 +38,10 @@ SIM_PID=
 SIM_DIR=
 SIM_STATE_FILE=
 SIM_SCRIPT=
+SIM_ARGS=()
+SIM_LANE_PIDS=()
+SIM_STATE_FILES=()
+SIM_LANES_INVENTORY=
 
 # Never talk to a real Cloudflare account or through a proxy, whatever the calling environment holds.
 unset CLOUDFLARE_API_TOKEN CLOUDFLARE_TOKEN CLOUDFLARE_EMAIL CLOUDFLARE_API_KEY CLOUDFLARE_BASE_URL CLOUDFLARE_ACCOUNT_ID
@@ -54,6 +65,12 @@ sim_find() {
 }
 
 sim_stop() {
+    local pid
+    for pid in "${SIM_LANE_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    SIM_LANE_PIDS=()
     if [ -n "$SIM_PID" ]; then
         kill "$SIM_PID" 2>/dev/null || true
         wait "$SIM_PID" 2>/dev/null || true
@@ -68,6 +85,7 @@ sim_stop() {
 # Start the simulator on 127.0.0.1 (a free port) with the given options; sets SIM_STATE_FILE and SIM_URL.
 sim_start() {
     local waited=0
+    SIM_ARGS=("$@")
     SIM_SCRIPT=$(sim_find)
     SIM_DIR=$(mktemp -d "${OUTPUT_DIR:-${TMPDIR:-/tmp}}/cloudflare-sim.XXXXXX")
     SIM_STATE_FILE="$SIM_DIR/state.json"
@@ -94,6 +112,7 @@ sim_start() {
     esac
     # The sim_admin lookup: the playbooks' in-process calls to the admin API.
     export ANSIBLE_LOOKUP_PLUGINS="$SIM_SETUP_DIR/lookup_plugins"
+    SIM_STATE_FILES=("$SIM_STATE_FILE")
     export SIM_STATE_FILE SIM_URL
     echo "setup_simulator: $SIM_SCRIPT listening on $SIM_URL (pid $SIM_PID, lifetime ${SIM_LIFETIME}s)"
 }
@@ -101,4 +120,65 @@ sim_start() {
 # Call the simulator's admin API: sim_admin METHOD PATH [JSON]; prints the JSON answer, fails on HTTP errors.
 sim_admin() {
     "$SIM_PYTHON" "$SIM_SETUP_DIR/files/sim_admin.py" "$SIM_STATE_FILE" "$@"
+}
+
+# Print one value of the state file: sim_state KEY (url, admin_url, account_id, api_token...).
+sim_state() {
+    "$SIM_PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$SIM_STATE_FILE" "$1"
+}
+
+# Start more simulators, with sim_start's options, so that the tests run in lanes that share no
+# account: sim_lanes COUNT (lane 0 is sim_start's simulator). Appends each state file to
+# SIM_STATE_FILES and writes the inventory SIM_LANES_INVENTORY: hosts lane0..laneN-1 in the group
+# lanes, with the variables lane and sim_state_file, run locally with the playbook's Python.
+sim_lanes() {
+    local count=$1 lane state waited
+    for lane in $(seq 1 $((count - 1))); do
+        "$SIM_PYTHON" "$SIM_SCRIPT" --port 0 --lifetime "$SIM_LIFETIME" --state-file "$SIM_DIR/lane$lane.json" "${SIM_ARGS[@]}" \
+            >"$SIM_DIR/lane$lane.log" 2>&1 &
+        SIM_LANE_PIDS+=("$!")
+        SIM_STATE_FILES+=("$SIM_DIR/lane$lane.json")
+    done
+    # They start side by side; each state file appears, complete, once its simulator listens.
+    for state in "${SIM_STATE_FILES[@]}"; do
+        waited=0
+        while [ ! -s "$state" ]; do
+            if [ "$waited" -ge 100 ]; then
+                echo "setup_simulator: a lane's simulator did not start within 10 s:" >&2
+                cat "$SIM_DIR"/lane*.log >&2
+                return 1
+            fi
+            sleep 0.1
+            waited=$((waited + 1))
+        done
+    done
+    SIM_LANES_INVENTORY="$SIM_DIR/lanes.ini"
+    {
+        echo "[lanes]"
+        for lane in $(seq 0 $((count - 1))); do
+            echo "lane$lane lane=$lane sim_state_file=${SIM_STATE_FILES[$lane]}"
+        done
+        echo "[lanes:vars]"
+        echo "ansible_connection=local"
+        echo "ansible_python_interpreter={{ ansible_playbook_python }}"
+    } >"$SIM_LANES_INVENTORY"
+    echo "setup_simulator: $count lanes, inventory $SIM_LANES_INVENTORY"
+}
+
+# Make a folder for a target's logs and print its path: LOGS=$(sim_logs NAME).
+sim_logs() {
+    mktemp -d "${OUTPUT_DIR:-${TMPDIR:-/tmp}}/$1.XXXXXX"
+}
+
+# Run ansible-playbook -vvvv ARGS... with its output in $LOGS/LOG: sim_playbook LOG ARGS...
+# If it fails, print the tasks, failures and messages of its last lines, and return its exit code.
+sim_playbook() {
+    local log="$LOGS/$1" started=$SECONDS rc=0
+    shift
+    ansible-playbook -vvvv "$@" >"$log" 2>&1 || rc=$?
+    if [ "$rc" != 0 ]; then
+        grep -E "^(TASK|fatal|failed|ok|changed):? |assertion|msg|ERROR" "$log" | tail -n 60
+        return "$rc"
+    fi
+    echo "$log: $((SECONDS - started)) s"
 }
