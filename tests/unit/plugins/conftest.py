@@ -5,7 +5,7 @@
 
 import pytest
 
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import FakeClock
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import ENV_VARS, NETWORK_VARS, FakeClock, isolate
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.scripted_server import ScriptedServer
 
 
@@ -20,3 +20,21 @@ def raw_server():
     server = ScriptedServer()
     yield server
     server.close()
+
+
+@pytest.fixture
+def real_time_env(monkeypatch):
+    """No credential or setting from the environment: the module sees only the test's arguments."""
+    isolate(monkeypatch)
+
+
+@pytest.fixture
+def module_env(monkeypatch, clock):
+    """real_time_env, and the client sleeps on the test's fake clock (no real sleep)."""
+    isolate(monkeypatch, clock)
+
+
+@pytest.fixture
+def network_env(monkeypatch, clock):
+    """module_env, and no CA bundle or proxy from the environment either."""
+    isolate(monkeypatch, clock, ENV_VARS + NETWORK_VARS)

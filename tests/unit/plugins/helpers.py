@@ -56,6 +56,22 @@ EMAIL = "ops@example.com"
 # Every environment variable a module reads a setting from; tests clear them so that only their arguments count.
 ENV_VARS = ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY",
             "CLOUDFLARE_BASE_URL", "CLOUDFLARE_ACCOUNT_ID")
+# What sends requests to another CA bundle or through a proxy: the TLS and secrets tests clear these too.
+NETWORK_VARS = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR",
+                "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+def isolate(patcher, clock=None, names=ENV_VARS):
+    """Clear the environment variables ``names`` and, given a fake clock, make the client sleep on it.
+
+    ``patcher`` is a pytest MonkeyPatch: everything is undone after the test (or the fixture's scope).
+    The conftest.py fixtures module_env, network_env and real_time_env use this.
+    """
+    for name in names:
+        patcher.delenv(name, raising=False)
+    if clock is not None:
+        from ansible_collections.netedge.cloudflare.plugins.module_utils._api import client  # pylint: disable=import-outside-toplevel
+        patcher.setattr(client, "time", FakeTime(clock))
 
 
 def warnings_of(result):

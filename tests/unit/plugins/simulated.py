@@ -12,7 +12,7 @@ import importlib.util
 import os
 import socket
 
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import TOKEN
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import TOKEN, run_module
 
 SIM_FILE = os.path.join(os.path.dirname(__file__), "..", "..", "simulator", "cloudflare_sim.py")
 LISTS_ROUTE = "/client/v4/accounts/{account_id}/rules/lists"
@@ -68,3 +68,21 @@ def module_args(sim, **extra):
     args = dict(account_id=sim.account_id, api_token=TOKEN, base_url=sim.url)
     args.update(extra)
     return args
+
+
+def run_simulated(module, sim, check=False, diff=False, **params):
+    """Run ``module`` against the simulator with module_args(sim, **params), in check and diff mode if asked.
+
+    Its JSON result, with the exit code under ``_rc`` and the raw output under ``_raw``. Whatever
+    happens, no token is printed and no traceback.
+    """
+    args = module_args(sim, **params)
+    if check:
+        args["_ansible_check_mode"] = True
+    if diff:
+        args["_ansible_diff"] = True
+    result, raw, code = run_module(module, args)
+    assert TOKEN not in raw and READ_TOKEN not in raw
+    assert "Traceback" not in raw
+    result["_rc"], result["_raw"] = code, raw
+    return result

@@ -33,6 +33,8 @@ RUNNING = json.dumps({"result": {"id": OPERATION, "status": "running"}, "success
 HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(RUNNING)
 # Scheduling slack for a loaded 2-core machine: thread start-up, connection set-up.
 SLACK = 0.75
+# No credential from the environment; the clock stays real (conftest.py).
+pytestmark = pytest.mark.usefixtures("real_time_env")
 
 STALLS = {
     # Headers one byte at a time: each read is short, the answer never completes in time.
@@ -51,13 +53,6 @@ def server():
     srv = ScriptedServer()
     yield srv
     srv.close()
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch):
-    for name in ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY",
-                 "CLOUDFLARE_BASE_URL", "CLOUDFLARE_ACCOUNT_ID"):
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.mark.parametrize("stall", sorted(STALLS))

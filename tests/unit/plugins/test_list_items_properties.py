@@ -20,9 +20,8 @@ import os
 import pytest
 from hypothesis import HealthCheck, event, example, given, settings, strategies as st
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._api import client as _client
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_list_items as module
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import TOKEN, FakeClock, FakeTime, run_module
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import TOKEN, FakeClock, isolate, run_module
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import ITEMS_ROUTE, count, module_args, new_simulator
 
 # Bounded and derandomized like test_properties.py; NETEDGE_HYPOTHESIS_EXPLORE=1 draws twenty
@@ -32,8 +31,6 @@ SCALE = 20 if EXPLORE else 1
 FAST = settings(max_examples=150 * SCALE, deadline=None, database=None, derandomize=not EXPLORE,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
-ENV_VARS = ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY",
-            "CLOUDFLARE_BASE_URL", "CLOUDFLARE_ACCOUNT_ID")
 WRITES = ("POST", "PUT", "DELETE")
 
 
@@ -41,10 +38,8 @@ WRITES = ("POST", "PUT", "DELETE")
 def sim():
     """One simulator for every example (reset by each), sharing a fake clock with the module's client."""
     patcher = pytest.MonkeyPatch()
-    for name in ENV_VARS:
-        patcher.delenv(name, raising=False)
     clock = FakeClock()
-    patcher.setattr(_client, "time", FakeTime(clock))
+    isolate(patcher, clock)
     simulator = new_simulator(clock=clock, op_duration=1.0).start()
     yield simulator
     simulator.stop()

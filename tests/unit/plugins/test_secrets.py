@@ -18,7 +18,6 @@ import pytest
 
 from ansible.module_utils import basic
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._api import client as _client
 from ansible_collections.netedge.cloudflare.plugins.module_utils._api.client import CloudflareClient
 from ansible_collections.netedge.cloudflare.plugins.module_utils._api.errors import CloudflareError
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_list_bulk_operation_info as module
@@ -30,12 +29,11 @@ from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import (
     OPERATION,
     TOKEN,
     FakeClock,
-    FakeTime,
 )
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.scripted_server import ScriptedServer, http_response
 
-ENV_VARS = ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY", "CLOUDFLARE_BASE_URL",
-            "CLOUDFLARE_ACCOUNT_ID", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
+# No credential, CA bundle or proxy from the environment; the client sleeps on the fake clock (conftest.py).
+pytestmark = pytest.mark.usefixtures("network_env")
 
 
 def echoed(request):
@@ -74,13 +72,6 @@ HOSTILE_ANSWERS = {
         200, envelope(result={"id": OPERATION, "status": echoed(r)[:45]}, success=True)),
     "reset": lambda r: [("reset",)],
 }
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch, clock):
-    for name in ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(_client, "time", FakeTime(clock))
 
 
 @pytest.fixture

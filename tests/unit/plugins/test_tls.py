@@ -20,17 +20,15 @@ import subprocess
 import pytest
 
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._api import client as _client
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_list_bulk_operation_info as module
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import ACCOUNT, API_KEY, EMAIL, OPERATION, TOKEN, FakeTime, run_module, warnings_of
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import ACCOUNT, API_KEY, EMAIL, OPERATION, TOKEN, run_module, warnings_of
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.scripted_server import ScriptedServer, http_response
 
 DONE = {"id": OPERATION, "status": "completed", "completed": "2026-11-22T19:00:01.000000Z"}
 OK_ANSWER = http_response(200, json.dumps({"result": DONE, "success": True, "errors": [], "messages": []}),
                           {"Content-Type": "application/json"})
-ENV_VARS = ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY", "CLOUDFLARE_BASE_URL",
-            "CLOUDFLARE_ACCOUNT_ID", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR",
-            "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "all_proxy", "no_proxy")
+# No credential, CA bundle or proxy from the environment; the client sleeps on the fake clock (conftest.py).
+pytestmark = pytest.mark.usefixtures("network_env")
 
 
 def make_certificate(folder, name, common_name, ip=None):
@@ -78,13 +76,6 @@ def https_server(certs):  # pylint: disable=redefined-outer-name
     server = ScriptedServer(OK_ANSWER, tls_context=context)
     yield server
     server.close()
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch, clock):
-    for name in ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(_client, "time", FakeTime(clock))
 
 
 def run(args):

@@ -11,35 +11,12 @@ import pytest
 import yaml
 
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_list as module
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import TOKEN, run_module, warnings_of
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import (
-    LIST_ROUTE,
-    LISTS_ROUTE,
-    READ_TOKEN,
-    count,
-    module_args,
-    start_simulator,
-    writes,
-)
-
-
-@pytest.fixture
-def sim():
-    simulator = start_simulator()
-    yield simulator
-    simulator.stop()
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import warnings_of
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import LIST_ROUTE, LISTS_ROUTE, READ_TOKEN, count, run_simulated, writes
 
 
 def run(sim, check=False, diff=False, **params):
-    args = module_args(sim, **params)
-    if check:
-        args["_ansible_check_mode"] = True
-    if diff:
-        args["_ansible_diff"] = True
-    result, raw, code = run_module(module, args)
-    assert TOKEN not in raw and READ_TOKEN not in raw
-    result["_rc"] = code
-    return result
+    return run_simulated(module, sim, check=check, diff=diff, **params)
 
 
 def only_list(sim):

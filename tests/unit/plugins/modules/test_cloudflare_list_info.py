@@ -8,15 +8,13 @@
 import pytest
 
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_list_info as module
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import TOKEN, run_module
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import (
     ITEMS_ROUTE,
     LIST_ROUTE,
     LISTS_ROUTE,
     READ_TOKEN,
     count,
-    module_args,
-    start_simulator,
+    run_simulated,
     writes,
 )
 
@@ -24,22 +22,20 @@ MISSING_ID = "f" * 32
 
 
 @pytest.fixture
-def sim():
-    simulator = start_simulator()
+def sim(sim):
+    """The shared simulator, holding three lists: one of 1,100 addresses, one of two hostnames, an empty one."""
+    simulator = sim
     simulator.create_list("blocked_ips", "ip", description="WAF",
                           items=[{"ip": "10.0.%d.%d" % (i // 200, i % 200 + 1)} for i in range(1100)])
     simulator.create_list("partner_hosts", "hostname", items=[{"hostname": {"url_hostname": "a.example.com"}, "comment": "a"},
                                                               {"hostname": {"url_hostname": "b.example.net"}}])
     simulator.create_list("empty_asns", "asn")
     simulator.reset_counters()
-    yield simulator
-    simulator.stop()
+    return simulator
 
 
 def run(sim, **params):
-    result, raw, code = run_module(module, module_args(sim, **params))
-    assert TOKEN not in raw and READ_TOKEN not in raw
-    result["_rc"] = code
+    result = run_simulated(module, sim, **params)
     assert result.get("changed", False) is False
     assert writes(sim) == 0
     return result
