@@ -69,14 +69,14 @@ options:
       - Duplicates (the same item in two forms, too) are merged. Empty entries are refused.
       - At least one of O(items) and O(src) is required. With both, the list is made to hold (or not hold) the
         union of the two; an item in both is one item, with the fields O(items) gives it.
-      - For a feed file, use O(src): it skips comments and notes, and costs far less on the controller.
+      - For a feed file, use O(src), which skips comments and notes, and costs far less on the controller.
     type: list
     elements: raw
   src:
     description:
       - A feed file, one plain item per line (an address or CIDR, a hostname, or an ASN, as in O(items)), for a
         list of kind C(ip), C(hostname) or C(asn). Redirect lists take their items with O(items).
-      - "Found as M(ansible.builtin.copy) finds its O(ansible.builtin.copy#module:src): a relative path in the role's
+      - "Found as M(ansible.builtin.copy) finds its C(src): a relative path in the role's
         C(files/), then the playbook's C(files/) and folder; or an absolute path on the controller. A file encrypted
         with Ansible Vault is decrypted. When the module runs on another host (C(delegate_to)), the file is copied
         there first, to a temporary folder that is removed afterwards."
@@ -84,8 +84,9 @@ options:
         nor held whole in memory. Line rules: lines end with LF or CRLF, and a UTF-8 byte order mark at the start is
         dropped; whitespace around a line is stripped; blank lines and lines that start with C(#), C(;) or C(//) are
         skipped; a note is dropped, everything from the first C(;) and everything from a C(#) after a space or tab,
-        so C(1.10.16.0/20 ; SBL256894) is C(1.10.16.0/20) and C(192.0.2.1  # scanner) is C(192.0.2.1)."
-      - "Comments and notes may hold any bytes. An item that is not UTF-8 text, a line longer than 4096 bytes, and
+        so C(1.10.16.0/20 ; SBL256894) is C(1.10.16.0/20) and C(192.0.2.1  # scanner) is C(192.0.2.1);
+        a C(#) right after a value (C(192.0.2.1#x)) is part of it. What is left is one item."
+      - "Comments and notes may hold any bytes. An item that is not UTF-8 text, a line longer than 4096 characters, and
         every item that is not valid for the list are problems, each named by file and line
         (C(blocklist.txt:57: '10.0.0.999': not an IPv4 or IPv6 address or CIDR.)), all reported together before
         any request."
