@@ -7,6 +7,7 @@ import pytest
 
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import ENV_VARS, NETWORK_VARS, FakeClock, isolate
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.scripted_server import ScriptedServer
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import new_simulator
 
 
 @pytest.fixture
@@ -38,3 +39,17 @@ def module_env(monkeypatch, clock):
 def network_env(monkeypatch, clock):
     """module_env, and no CA bundle or proxy from the environment either."""
     isolate(monkeypatch, clock, ENV_VARS + NETWORK_VARS)
+
+
+@pytest.fixture
+def sim_options():
+    """The options of the simulator ``sim``; a test file overrides this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
+def sim(clock, sim_options):
+    """The simulator on 127.0.0.1, on the test's fake clock: its operations progress only when the module sleeps."""
+    simulator = new_simulator(clock=clock, **sim_options).start()
+    yield simulator
+    simulator.stop()

@@ -21,15 +21,7 @@ from ansible.module_utils import basic
 from ansible_collections.netedge.cloudflare.plugins.module_utils._api.client import CloudflareClient
 from ansible_collections.netedge.cloudflare.plugins.module_utils._api.errors import CloudflareError
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_list_bulk_operation_info as module
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import (
-    run_module,
-    ACCOUNT,
-    API_KEY,
-    EMAIL,
-    OPERATION,
-    TOKEN,
-    FakeClock,
-)
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import ACCOUNT, API_KEY, EMAIL, OPERATION, TOKEN, FakeClock, run_module
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.scripted_server import ScriptedServer, http_response
 
 # No credential, CA bundle or proxy from the environment; the client sleeps on the fake clock (conftest.py).

@@ -9,17 +9,14 @@ import pytest
 
 from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.item_keys import search_term
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.module_utils.test_items_task import Runner, seed
-from ansible_collections.netedge.cloudflare.tests.simulator.cloudflare_sim import Simulator
 
 BIG = ["10.%d.%d.%d" % (i // 65536, i // 256 % 256, i % 256) for i in range(3000)]   # 6 pages of 500
 
 
 @pytest.fixture
-def sim(clock):
-    simulator = Simulator(clock=clock, op_duration=1.0, seed=11)
-    simulator.start()
-    yield simulator
-    simulator.stop()
+def sim_options():
+    """Bulk operations take 1 s of the fake clock: the task polls them."""
+    return {"op_duration": 1.0, "seed": 11}
 
 
 @pytest.fixture

@@ -13,17 +13,14 @@ import pytest
 
 from ansible_collections.netedge.cloudflare.plugins.module_utils._api.client import CloudflareClient
 from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.list_items import ItemsTask, infer_kind, invocation_of
-from ansible_collections.netedge.cloudflare.tests.simulator.cloudflare_sim import Simulator
 
 WRITES = ("POST", "PUT", "DELETE")
 
 
 @pytest.fixture
-def sim(clock):
-    simulator = Simulator(clock=clock, op_duration=1.0, seed=7)
-    simulator.start()
-    yield simulator
-    simulator.stop()
+def sim_options():
+    """Bulk operations take 1 s of the fake clock: the task polls them."""
+    return {"op_duration": 1.0}
 
 
 class Runner:

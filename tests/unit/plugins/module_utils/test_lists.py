@@ -20,19 +20,11 @@ from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import 
     LIST_ROUTE,
     LISTS_ROUTE,
     count,
-    start_simulator,
     writes,
 )
 
 PLUGINS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "plugins")
 MISSING_ID = "f" * 32
-
-
-@pytest.fixture
-def sim():
-    simulator = start_simulator()
-    yield simulator
-    simulator.stop()
 
 
 @pytest.fixture
