@@ -87,7 +87,8 @@ def test_action_parameters_are_compared_as_a_subset():
     wanted = dict(action="redirect", expression="http.request.full_uri in $redirects",
                   action_parameters={"from_list": {"name": "redirects", "key": "http.request.full_uri"}})
     assert decide(ruleset(held), params(**wanted), WHERE).action == "none"
-    other = dict(wanted, action_parameters={"from_list": {"name": "other", "key": "http.request.full_uri"}})
+    other = dict(wanted)
+    other["action_parameters"] = {"from_list": {"name": "other", "key": "http.request.full_uri"}}
     assert decide(ruleset(held), params(**other), WHERE).action == "update"
 
 

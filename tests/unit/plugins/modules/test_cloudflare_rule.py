@@ -35,6 +35,13 @@ def sim():
     simulator.stop()
 
 
+def task(base, **changes):
+    """A copy of the task ``base`` with ``changes``."""
+    params = dict(base)
+    params.update(changes)
+    return params
+
+
 def run(sim, check=False, diff=False, **params):
     args = module_args(sim, **params)
     if check:
@@ -90,7 +97,7 @@ def test_create_beside_rules_made_elsewhere_goes_last_and_leaves_them_alone(sim)
 def test_update_keeps_the_id_and_sends_back_what_the_task_does_not_set(sim):
     seed(sim)
     made = run(sim, description="kept", **BLOCK)["rule"]
-    result = run(sim, **dict(BLOCK, expression="ip.src in $blocked_ips or ip.src eq 192.0.2.66"))
+    result = run(sim, **task(BLOCK, expression="ip.src in $blocked_ips or ip.src eq 192.0.2.66"))
     assert result["changed"] is True
     assert result["rule"]["id"] == made["id"] and result["rule"]["description"] == "kept"
     held = [rule for rule in rules(sim) if rule["ref"] == "block_listed"][0]
@@ -114,12 +121,12 @@ def test_enabled_false_turns_the_rule_off_and_true_on_again(sim):
 def test_move_sends_only_a_position_and_keeps_the_rule(sim, mine_first, place, order):
     sim.set_entrypoint(PHASE, ([BLOCK_RULE] if mine_first else []) + ELSEWHERE + ([] if mine_first else [BLOCK_RULE]))
     made = [rule for rule in rules(sim) if rule["ref"] == "block_listed"][0]
-    result = run(sim, **dict(BLOCK, **place))
+    result = run(sim, **task(BLOCK, **place))
     assert result["changed"] is True and result["rule"]["id"] == made["id"] and result["rule"]["version"] == made["version"]
     assert [ref if ref in ("block_listed", "allow_office", "log_admin") else "*" for ref in refs(sim)] == order
     assert count(sim, "PATCH", RULE_ROUTE) == 1 and writes(sim) == 1
     sim.reset_counters()
-    assert run(sim, **dict(BLOCK, **place))["changed"] is False and writes(sim) == 0
+    assert run(sim, **task(BLOCK, **place))["changed"] is False and writes(sim) == 0
 
 
 def test_a_rule_already_before_another_is_not_moved_next_to_it(sim):
@@ -208,7 +215,7 @@ def test_check_mode_and_diff_send_no_write_and_show_the_change(sim):
 def test_missing_lists_are_named_before_any_write(sim):
     seed(sim)
     sim.reset_counters()
-    result = run(sim, **dict(BLOCK, expression="ip.src in $gone or ip.src in $blocked_ips or ip.src in $cf.open_proxies "
+    result = run(sim, **task(BLOCK, expression="ip.src in $gone or ip.src in $blocked_ips or ip.src in $cf.open_proxies "
                                                "or http.host in $also_gone"))
     assert result["failed"] is True and writes(sim) == 0
     assert result["msg"] == (
@@ -217,12 +224,12 @@ def test_missing_lists_are_named_before_any_write(sim):
 
 
 def test_check_mode_names_missing_lists_too(sim):
-    result = run(sim, check=True, **dict(BLOCK, expression="ip.src in $gone"))
+    result = run(sim, check=True, **task(BLOCK, expression="ip.src in $gone"))
     assert result["failed"] is True and "list 'gone' is not in account" in result["msg"] and writes(sim) == 0
 
 
 def test_from_list_must_name_a_redirect_list(sim):
-    result = run(sim, **dict(REDIRECT, action_parameters={"from_list": {"name": "blocked_ips", "key": "http.request.full_uri"}}))
+    result = run(sim, **task(REDIRECT, action_parameters={"from_list": {"name": "blocked_ips", "key": "http.request.full_uri"}}))
     assert result["failed"] is True and writes(sim) == 0
     assert "action_parameters.from_list names list 'blocked_ips', of kind ip; a Bulk Redirect rule needs a list of " \
            "kind redirect" in result["msg"]
@@ -237,7 +244,7 @@ def test_bulk_redirect_rule_at_account_level(sim):
 
 
 def test_a_zone_name_that_does_not_exist_fails_naming_it(sim):
-    result = run(sim, **dict(BLOCK, zone="nowhere.example"))
+    result = run(sim, **task(BLOCK, zone="nowhere.example"))
     assert result["failed"] is True and writes(sim) == 0
     assert result["msg"] == ("Finding zone nowhere.example: no zone of that name is visible to these credentials. Check "
                              "the name, or give zone_id; an API token needs the 'Zone Read' permission for the zone to "
@@ -256,7 +263,7 @@ def test_before_or_after_a_missing_ref_fails_after_the_read_without_a_write(sim,
     seed(sim)
     made = run(sim, **BLOCK)["rule"]
     sim.reset_counters()
-    result = run(sim, **dict(BLOCK, **{where: "not_there"}))
+    result = run(sim, **task(BLOCK, **{where: "not_there"}))
     assert result["failed"] is True and writes(sim) == 0 and result["rule"]["id"] == made["id"]
     assert result["msg"].startswith("Placing rule 'block_listed' %s rule 'not_there' in the %s entry point of zone "
                                     "example.com (%s): no rule has the ref 'not_there' there (its rules have the refs "
