@@ -22,8 +22,9 @@ from .state import Account, Operation, Store
 from .zones import DEFAULT_ZONE_ID, DEFAULT_ZONE_NAME
 
 
-RULESET_DEFAULTS = {key: DEFAULTS[key] for key in ("entrypoint_missing", "entrypoint_race", "answer_extras", "patch_same_version",
-                                                  "missing_list_error", "max_rules_per_phase")}
+RULESET_SETTINGS = ("entrypoint_missing", "entrypoint_race", "answer_extras", "patch_same_version", "missing_list_error",
+                    "max_rules_per_phase")
+RULESET_DEFAULTS = {key: DEFAULTS[key] for key in RULESET_SETTINGS}
 
 
 class Simulator(ApiMixin, RulesetsMixin, AdminMixin):  # pylint: disable=too-many-instance-attributes,too-many-public-methods

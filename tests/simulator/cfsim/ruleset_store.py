@@ -268,4 +268,3 @@ class RulesetStore:
         ruleset.changed(self._stamp())
         self._recount(scope, [old], [])
         return ruleset
-

@@ -134,8 +134,8 @@ def test_success_answers_and_their_requests(api, sim, schemas, lists, extras):  
     sent(api, schemas, "update", "PUT", f"/{custom['id']}", body={"rules": SAMPLE_RULES, "description": "all of them"})
     schemas.check(api.rcall("GET").json(), RESPONSES["rulesets"])
     account = f"accounts/{sim.account_id}"
-    sent(api, schemas, "create", "POST", scope=account, body={"name": "bulk", "kind": "root", "phase": "http_request_redirect",
-                                                             "rules": [BULK_REDIRECT]})
+    bulk = {"name": "bulk", "kind": "root", "phase": "http_request_redirect", "rules": [BULK_REDIRECT]}
+    sent(api, schemas, "create", "POST", scope=account, body=bulk)
     schemas.check(api.rcall("GET", scope=account).json(), RESPONSES["rulesets"])
     zones = api.session.get(sim.url + "/zones", params={"name": "example.com"}, headers=api.headers, timeout=10).json()
     assert len(zones["result"]) == 1
