@@ -9,10 +9,10 @@ source ../setup_simulator/simulator.sh
 sim_start --op-duration 0.5
 # Module runs over stdin on the implicit localhost: faster, and the same module code.
 export ANSIBLE_PIPELINING=true
-LOGS=$(mktemp -d "${OUTPUT_DIR:-${TMPDIR:-/tmp}}/cloudflare_list.XXXXXX")
+LOGS=$(sim_logs cloudflare_list)
 
 # 1. Every behaviour, asserted task by task.
-ansible-playbook -i "$INVENTORY_PATH" main.yml -e "sim_state_file=$SIM_STATE_FILE" "$@"
+sim_run main.yml "$@"
 
 # 2. One playbook as a user runs it: --check --diff shows the change and writes nothing; then it
 #    changes the list once, and a second run changes nothing.
@@ -24,7 +24,7 @@ print(sum(n for key, n in routes.items() if key.split(" ")[0] in ("POST", "PUT",
 ensure() {
     local log=$1
     shift
-    ansible-playbook -i "$INVENTORY_PATH" ensure.yml -e "sim_state_file=$SIM_STATE_FILE" "$@" >"$LOGS/$log" 2>&1 ||
+    sim_run ensure.yml "$@" >"$LOGS/$log" 2>&1 ||
         { cat "$LOGS/$log"; return 1; }
     cat "$LOGS/$log"
 }
@@ -47,4 +47,4 @@ expect_in second.log 'changed=0'
 
 # 3. A list that rules use, seeded through the admin API.
 sim_admin POST /reset >/dev/null
-ansible-playbook -i "$INVENTORY_PATH" referenced.yml -e "sim_state_file=$SIM_STATE_FILE" "$@"
+sim_run referenced.yml "$@"

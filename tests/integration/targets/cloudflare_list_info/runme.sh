@@ -9,4 +9,4 @@ sim_start --op-duration 0.5
 # Module runs over stdin on the implicit localhost: faster, and the same module code.
 export ANSIBLE_PIPELINING=true
 
-ansible-playbook -i "$INVENTORY_PATH" main.yml -e "sim_state_file=$SIM_STATE_FILE" "$@"
+sim_run main.yml "$@"

@@ -14,7 +14,7 @@ HOSTS=50
 # while their operations are still queued, and wait 20 to 25 s.
 FIRST_DURATION=20
 DURATION=0.1
-WORK=$(mktemp -d "${OUTPUT_DIR:-${TMPDIR:-/tmp}}/load.XXXXXX")
+WORK=$(sim_logs load)
 "$SIM_PYTHON" files/seed.py "$SIM_STATE_FILE" "$HOSTS" "$FIRST_DURATION" "$DURATION" "$WORK/inventory" "$WORK/expected.json"
 
 started=$(date +%s.%N)

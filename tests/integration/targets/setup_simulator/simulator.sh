@@ -21,6 +21,7 @@
 # loads (ANSIBLE_COLLECTIONS_PATH, as ansible-doc resolves it), next to the module under test.
 #
 # More helpers for runme.sh:
+#   sim_run main.yml "$@"        # ansible-playbook -i "$INVENTORY_PATH" main.yml -e sim_state_file=... "$@"
 #   sim_lanes 2                  # more simulators, one a lane; an inventory of lanes ($SIM_LANES_INVENTORY)
 #   LOGS=$(sim_logs NAME)        # a folder for the logs, under $OUTPUT_DIR
 #   sim_playbook main.log ...    # ansible-playbook -vvvv ... into $LOGS/main.log; an excerpt if it fails
@@ -38,6 +39,7 @@ SIM_PID=
 SIM_DIR=
 SIM_STATE_FILE=
 SIM_SCRIPT=
+SIM_LAUNCHED=
 SIM_ARGS=()
 SIM_LANE_PIDS=()
 SIM_STATE_FILES=()
@@ -82,9 +84,31 @@ sim_stop() {
     fi
 }
 
+# Start one simulator in the background with sim_start's options: sim_launch NAME (state file
+# $SIM_DIR/NAME.json, output $SIM_DIR/NAME.log); sets SIM_LAUNCHED to its pid.
+sim_launch() {
+    "$SIM_PYTHON" "$SIM_SCRIPT" --port 0 --lifetime "$SIM_LIFETIME" --state-file "$SIM_DIR/$1.json" "${SIM_ARGS[@]}" \
+        >"$SIM_DIR/$1.log" 2>&1 &
+    SIM_LAUNCHED=$!
+}
+
+# Wait until a launched simulator listens: sim_wait NAME PID. Its state file appears, complete, once
+# it does; fails, with the simulator's output, if it exits or takes more than 10 s.
+sim_wait() {
+    local waited=0
+    while [ ! -s "$SIM_DIR/$1.json" ]; do
+        if ! kill -0 "$2" 2>/dev/null || [ "$waited" -ge 100 ]; then
+            echo "setup_simulator: the simulator $1 did not start within 10 s:" >&2
+            cat "$SIM_DIR/$1.log" >&2
+            return 1
+        fi
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+}
+
 # Start the simulator on 127.0.0.1 (a free port) with the given options; sets SIM_STATE_FILE and SIM_URL.
 sim_start() {
-    local waited=0
     SIM_ARGS=("$@")
     SIM_SCRIPT=$(sim_find)
     SIM_DIR=$(mktemp -d "${OUTPUT_DIR:-${TMPDIR:-/tmp}}/cloudflare-sim.XXXXXX")
@@ -92,19 +116,9 @@ sim_start() {
     trap sim_stop EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
-    "$SIM_PYTHON" "$SIM_SCRIPT" --port 0 --lifetime "$SIM_LIFETIME" --state-file "$SIM_STATE_FILE" "$@" \
-        >"$SIM_DIR/simulator.log" 2>&1 &
-    SIM_PID=$!
-    # The state file appears, complete, once the simulator listens.
-    while [ ! -s "$SIM_STATE_FILE" ]; do
-        if ! kill -0 "$SIM_PID" 2>/dev/null || [ "$waited" -ge 100 ]; then
-            echo "setup_simulator: the simulator did not start within 10 s:" >&2
-            cat "$SIM_DIR/simulator.log" >&2
-            return 1
-        fi
-        sleep 0.1
-        waited=$((waited + 1))
-    done
+    sim_launch state
+    SIM_PID=$SIM_LAUNCHED
+    sim_wait state "$SIM_PID"
     SIM_URL=$("$SIM_PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["url"])' "$SIM_STATE_FILE")
     case "$SIM_URL" in
         http://127.0.0.1:*/client/v4) ;;
@@ -132,25 +146,15 @@ sim_state() {
 # SIM_STATE_FILES and writes the inventory SIM_LANES_INVENTORY: hosts lane0..laneN-1 in the group
 # lanes, with the variables lane and sim_state_file, run locally with the playbook's Python.
 sim_lanes() {
-    local count=$1 lane state waited
+    local count=$1 lane
     for lane in $(seq 1 $((count - 1))); do
-        "$SIM_PYTHON" "$SIM_SCRIPT" --port 0 --lifetime "$SIM_LIFETIME" --state-file "$SIM_DIR/lane$lane.json" "${SIM_ARGS[@]}" \
-            >"$SIM_DIR/lane$lane.log" 2>&1 &
-        SIM_LANE_PIDS+=("$!")
+        sim_launch "lane$lane"
+        SIM_LANE_PIDS+=("$SIM_LAUNCHED")
         SIM_STATE_FILES+=("$SIM_DIR/lane$lane.json")
     done
-    # They start side by side; each state file appears, complete, once its simulator listens.
-    for state in "${SIM_STATE_FILES[@]}"; do
-        waited=0
-        while [ ! -s "$state" ]; do
-            if [ "$waited" -ge 100 ]; then
-                echo "setup_simulator: a lane's simulator did not start within 10 s:" >&2
-                cat "$SIM_DIR"/lane*.log >&2
-                return 1
-            fi
-            sleep 0.1
-            waited=$((waited + 1))
-        done
+    # They start side by side.
+    for lane in $(seq 1 $((count - 1))); do
+        sim_wait "lane$lane" "${SIM_LANE_PIDS[$((lane - 1))]}"
     done
     SIM_LANES_INVENTORY="$SIM_DIR/lanes.ini"
     {
@@ -163,6 +167,11 @@ sim_lanes() {
         echo "ansible_python_interpreter={{ ansible_playbook_python }}"
     } >"$SIM_LANES_INVENTORY"
     echo "setup_simulator: $count lanes, inventory $SIM_LANES_INVENTORY"
+}
+
+# Run a playbook against the simulator, on the inventory ansible-test gives: sim_run PLAYBOOK ARGS...
+sim_run() {
+    ansible-playbook -i "$INVENTORY_PATH" "$1" -e "sim_state_file=$SIM_STATE_FILE" "${@:2}"
 }
 
 # Make a folder for a target's logs and print its path: LOGS=$(sim_logs NAME).
