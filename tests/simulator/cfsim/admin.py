@@ -40,7 +40,9 @@ class AdminMixin:
             if handler is None:
                 answer = self.admin_pattern(method, route_path, data)
                 if answer is None:
-                    return json_response(404, {"error": f"no admin route {route}", "routes": sorted(ADMIN_ROUTES)})
+                    routes = sorted(ADMIN_ROUTES) + ["GET /entrypoints/{zones|accounts}/{id}/{phase}",
+                                                     "PUT /entrypoints/{zones|accounts}/{id}/{phase}"]
+                    return json_response(404, {"error": f"no admin route {route}", "routes": routes})
                 return json_response(200, answer)
             return json_response(200, getattr(self, handler)(data))
         except (ValueError, TypeError, KeyError) as exc:

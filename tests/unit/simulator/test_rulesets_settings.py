@@ -251,6 +251,8 @@ def test_admin_zones_rulesets_and_entrypoints(api, sim):
     assert [(item["scope"], item["id"]) for item in everything] == [(f"zones/{'ab' * 16}", seeded["id"])]
     assert sim.get_counters()["total"] == 1
     assert admin(sim, "GET", f"entrypoints/zones/{'cd' * 16}/{WAF}")[0] == 400
+    status, unknown = admin(sim, "DELETE", path)
+    assert status == 404 and "PUT /entrypoints/{zones|accounts}/{id}/{phase}" in unknown["routes"]
     admin(sim, "POST", "reset")
     assert [item["id"] for item in sim.get_zones()] == [sim.zone_id] and admin(sim, "GET", "rulesets")[1] == {"rulesets": []}
 
