@@ -15,6 +15,7 @@ from .zones import Zone
 
 ENTRYPOINT_NAME = "default"
 # What "another tool" put in an entry point just before the simulator's client made it (setting entrypoint_race).
+# In http_request_redirect it is a Bulk Redirect rule on the account's first redirect list, if it has one.
 ELSEWHERE_RULES = {
     "http_request_redirect": {"action": "redirect", "action_parameters": {"from_value": {"target_url": {"value": "https://example.com/"}}}},
     "http_request_dynamic_redirect": {"action": "redirect",
@@ -134,8 +135,13 @@ class RulesetStore:
         ruleset = Ruleset(self.sim.new_id(), ENTRYPOINT_NAME, "", scope.entry_kind, phase, stamp)
         rule_def = dict(ELSEWHERE_RULES.get(phase, {"action": "log"}), expression='http.request.uri.path eq "/made-elsewhere"',
                         description="made by another tool", enabled=True, ref=MADE_ELSEWHERE_REF)
+        redirects = next((lst.name for lst in scope.account.lists.values() if lst.kind == "redirect"), None)
+        if phase == "http_request_redirect" and redirects:
+            rule_def.update(expression=f"http.request.full_uri in ${redirects}",
+                            action_parameters={"from_list": {"name": redirects, "key": "http.request.full_uri"}})
         ruleset.rules = [make_rule(self.sim.new_id(), 1, rule_def, stamp)]
         scope.rulesets[ruleset.id] = ruleset
+        self._recount(scope, [], ruleset.rules)
 
     def create_ruleset(self, scope, body):
         """POST /{scope}/rulesets."""

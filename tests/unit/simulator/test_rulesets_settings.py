@@ -52,6 +52,22 @@ def test_entrypoint_race_makes_a_put_replace_the_other_rule(api, sim):
     assert [item["ref"] for item in put["rules"]] == ["mine"] and put["version"] == "2"
 
 
+def test_entrypoint_race_in_bulk_redirects_uses_a_redirect_list(api, sim):
+    sim.configure(entrypoint_race=True)
+    redirects = api.new_list("redirects", "redirect")
+    scope, suffix = f"accounts/{sim.account_id}", "/phases/http_request_redirect/entrypoint"
+    mine = {"ref": "mine", "action": "redirect", "expression": "http.request.full_uri in $redirects",
+            "action_parameters": {"from_list": {"name": "redirects", "key": "http.request.full_uri"}}}
+    body = {"name": "bulk", "kind": "root", "phase": "http_request_redirect", "rules": [mine]}
+    assert api.codes_of(api.rcall("POST", scope=scope, json=body), 400) == [20217]
+    elsewhere = api.rok("GET", suffix, scope=scope)["rules"][0]
+    assert elsewhere["ref"] == "made_elsewhere" and elsewhere["action_parameters"]["from_list"]["name"] == "redirects"
+    assert list_uses(api, redirects) == 1
+    kept = api.rok("PUT", suffix, scope=scope, json={"rules": [{"id": elsewhere["id"], **{key: elsewhere[key] for key in (
+        "ref", "action", "expression", "description", "enabled", "action_parameters")}}, mine]})
+    assert [item["ref"] for item in kept["rules"]] == ["made_elsewhere", "mine"] and list_uses(api, redirects) == 2
+
+
 def test_entrypoint_race_off_lets_the_first_post_through(api):
     assert api.rok("POST", json={"name": "mine", "kind": "zone", "phase": WAF, "rules": []})["rules"] == []
 
