@@ -30,9 +30,6 @@ ITEMS_SPEC = dict(
     list_id=dict(type="str"),
     items=dict(type="list", elements="raw"),
     src=dict(type="path"),
-    # The name of src as the task gave it, set by the action plugin, which passes the path of its copy
-    # on the managed host as src: every problem with a line names the file the user knows.
-    _src_name=dict(type="str"),
     state=dict(type="str", default="present", choices=list(STATES)),
     max_removals=dict(type="int"),
     allow_empty=dict(type="bool", default=False),
@@ -60,7 +57,7 @@ def feed_of(params):
     """The Feed that src names, or None."""
     if params.get("src") in (None, ""):
         return None
-    return Feed(params["src"], params.get("_src_name") or params["src"])
+    return Feed(params["src"])
 
 
 def check_numbers(params):
@@ -149,14 +146,10 @@ def plan_result(lst, plan, limit):
 def invocation_of(params):
     """The module arguments a result echoes (ansible-core before 2.19 always, later at the controller's
     request), with ``items`` cut to max_reported_items: half a million items would be sent back to the
-    controller and parsed there for nothing. ``src`` is the file as the task named it, not the path of
-    its temporary copy. The secrets are masked by AnsibleModule as usual."""
+    controller and parsed there for nothing. The secrets are masked by AnsibleModule as usual."""
     limit = params.get("max_reported_items", DEFAULT_REPORTED_ITEMS)
     items = params.get("items") or []
     args = dict(params)
-    name = args.pop("_src_name", None)
-    if name:
-        args["src"] = name
     if 0 <= limit < len(items):
         args["items"] = list(items[:limit]) + ["... and %d more item(s)" % (len(items) - limit)]
     return {"module_args": args}

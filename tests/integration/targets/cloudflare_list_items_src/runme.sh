@@ -20,7 +20,7 @@ printf '\357\273\277# Liste du jour, g\351n\351r\351e automatiquement\r\n192.0.2
 printf '%s\n' 'vault-password-for-tests' >"$WORK/vault_password"
 printf '# vaulted\n198.51.100.77\n198.51.100.78\n' >"$WORK/vaulted_feed.txt"
 ansible-vault encrypt --vault-password-file "$WORK/vault_password" "$WORK/vaulted_feed.txt"
-grep -q '^\$ANSIBLE_VAULT' "$WORK/vaulted_feed.txt"
+head -n 1 "$WORK/vaulted_feed.txt" | grep -qF 'ANSIBLE_VAULT;1.1;AES256'
 
 run() {
     local log="$WORK/$1" started=$SECONDS

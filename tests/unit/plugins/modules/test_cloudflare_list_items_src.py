@@ -4,8 +4,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """cloudflare_list_items with src (a feed file), as the module runs it: arguments in, one JSON result out,
-against the simulator. The action plugin's part (finding the file, sending it) is tested through
-ansible-playbook in the cloudflare_list_items_src integration target; here src is the path it passes.
+against the simulator. The action plugin's part (finding the file, sending it, naming it in messages as
+the task did) is tested through ansible-playbook in the cloudflare_list_items_src integration target;
+here src is the path of the copy it passes.
 """
 
 import pytest
@@ -34,7 +35,8 @@ def sim(clock):
 @pytest.fixture
 def feed(tmp_path):
     def write(data, name="blocklist.txt"):
-        path = tmp_path / name
+        (tmp_path / "feeds").mkdir(exist_ok=True)
+        path = tmp_path / "feeds" / name
         path.write_bytes(data)
         return str(path)
     return write
@@ -60,11 +62,11 @@ def held(sim, name="blocked"):
 def test_exact_from_a_feed_with_comments_notes_and_crlf_then_nothing_to_do(sim, feed):
     seed(sim, ["192.0.2.1", "203.0.113.9"])
     path = feed(FEED)
-    result = run(sim, src=path, _src_name="blocklist.txt", state="exact")
+    result = run(sim, src=path, state="exact")
     assert result["_rc"] == 0 and result["changed"] is True
     assert result["counts"] == {"added": 2, "removed": 1, "updated": 0, "unchanged": 1}
     assert held(sim) == sorted((value, None) for value in FEED_ITEMS)
-    again = run(sim, src=path, _src_name="blocklist.txt", state="exact")
+    again = run(sim, src=path, state="exact")
     assert again["changed"] is False and again["operation_ids"] == []
 
 
@@ -81,24 +83,24 @@ def test_a_bad_line_fails_before_any_request_naming_the_file_and_every_bad_line(
     seed(sim, ["192.0.2.1"])
     sim.reset_counters()
     path = feed(b"# feed\n192.0.2.1\n10.0.0.999\n10.0.0.1/24 ; note\n\xff\n")
-    result = run(sim, src=path, _src_name="feeds/blocklist.txt", items=["192.0.2.300"], state="exact")
+    result = run(sim, src=path, items=["192.0.2.300"], state="exact")
     assert result["_rc"] == 1 and not result.get("changed")
     assert result["msg"] == (
         "Invalid options: Invalid items and lines of src (checked as a list of kind 'ip'): "
         "items[0] '192.0.2.300': not an IPv4 or IPv6 address or CIDR. "
-        "feeds/blocklist.txt:3: '10.0.0.999': not an IPv4 or IPv6 address or CIDR. "
-        "feeds/blocklist.txt:4: '10.0.0.1/24': host bits set: write 10.0.0.0/24 for the network, or 10.0.0.1 for the address. "
-        "feeds/blocklist.txt:5: not UTF-8 text (byte 0xff at character 1).")
-    assert path not in result["msg"]
+        "%s:3: '10.0.0.999': not an IPv4 or IPv6 address or CIDR. "
+        "%s:4: '10.0.0.1/24': host bits set: write 10.0.0.0/24 for the network, or 10.0.0.1 for the address. "
+        "%s:5: not UTF-8 text (byte 0xff at character 1)." % (path, path, path))
     assert sim.get_counters()["total"] == 0
 
 
 def test_lines_that_do_not_fit_the_lists_kind_fail_before_any_write(sim, feed):
     sim.create_list("hosts", "hostname", items=[])
     sim.reset_counters()
-    result = run(sim, list_name="hosts", src=feed(b"192.0.2.1\n"), _src_name="blocklist.txt")
+    path = feed(b"192.0.2.1\n")
+    result = run(sim, list_name="hosts", src=path)
     assert result["_rc"] == 1 and "The items do not fit list 'hosts', whose kind is 'hostname'" in result["msg"]
-    assert "blocklist.txt:1: '192.0.2.1'" in result["msg"] and writes(sim) == 0
+    assert "%s:1: '192.0.2.1'" % path in result["msg"] and writes(sim) == 0
 
 
 @pytest.mark.parametrize("data", [b"", b"# the download failed\n", b"\xef\xbb\xbf\r\n"])
@@ -126,19 +128,20 @@ def test_check_mode_and_diff_from_a_feed(sim, feed):
     assert result["diff"]["prepared"].splitlines()[1:] == ["+ 1.10.16.0/20", "+ 2001:db8::/48", "- 192.0.2.9"]
 
 
-def test_invocation_names_the_file_as_the_task_gave_it(sim, feed):
+def test_invocation_echoes_src_and_masks_the_token(sim, feed):
     seed(sim, [])
-    result = run(sim, src=feed(FEED), _src_name="blocklist.txt", _ansible_check_mode=True, _ansible_inject_invocation=True)
+    path = feed(FEED)
+    result = run(sim, src=path, _ansible_check_mode=True, _ansible_inject_invocation=True)
     args = result["invocation"]["module_args"]
-    assert args["src"] == "blocklist.txt" and "_src_name" not in args and args["items"] is None
-    assert args["api_token"] != TOKEN
+    assert args["src"] == path and args["items"] is None and args["api_token"] != TOKEN
 
 
 def test_items_or_src_is_required_and_an_unreadable_src_is_named(sim, tmp_path):
     result = run(sim)
     assert result["_rc"] == 1 and "Give items, src (a feed file), or both." in result["msg"]
-    result = run(sim, src=str(tmp_path / "gone.txt"), _src_name="gone.txt")
-    assert result["_rc"] == 1 and "src: cannot read gone.txt: No such file or directory." in result["msg"]
+    gone = str(tmp_path / "gone.txt")
+    result = run(sim, src=gone)
+    assert result["_rc"] == 1 and "src: cannot read %s: No such file or directory." % gone in result["msg"]
     assert sim.get_counters()["total"] == 0
 
 
