@@ -71,6 +71,8 @@ seealso:
     description: Read lists and their items.
   - module: netedge.cloudflare.cloudflare_list_bulk_operation_info
     description: Wait for a change to a list's items.
+  - module: netedge.cloudflare.cloudflare_rule
+    description: Use a list in a WAF custom rule or a Bulk Redirect rule, or delete the rules that use a list.
   - name: Cloudflare API - Lists
     description: The API calls this module makes (list, create, update and delete lists).
     link: https://developers.cloudflare.com/api/resources/rules/subresources/lists/
