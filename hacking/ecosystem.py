@@ -26,7 +26,9 @@ import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FQCN = "netedge.cloudflare"
-MODULES = ["cloudflare_list", "cloudflare_list_bulk_operation_info", "cloudflare_list_info", "cloudflare_list_items"]
+# Every module of the collection: each must be in the tarball, the importer's result and the docs site.
+MODULES = sorted(name[:-3] for name in os.listdir(os.path.join(ROOT, "plugins", "modules"))
+                 if name.endswith(".py") and not name.startswith("_"))
 # The guides of the docs site (docs/docsite/extra-docs.yml), each a page of the built site.
 GUIDES = ["getting_started", "guide_feeds", "guide_bulk_redirects", "troubleshooting"]
 # Finds the documented examples; the cloudflare_examples integration target runs them, ansible_lint lints them.
@@ -41,14 +43,46 @@ class CheckFailed(Exception):
 
 
 def run(cmd, cwd=ROOT, env=None, timeout=600, check=True):
-    """Run a command; return its combined output. Raise CheckFailed with the output's tail on failure."""
+    """Run a command; return its stdout. Raise CheckFailed with the tails of stderr and stdout on failure.
+
+    stdout alone is returned, so that what a tool prints on stderr (a library's DeprecationWarning, say)
+    never mixes into output that is parsed; stderr goes into the failure message instead.
+    """
     merged = dict(os.environ, **(env or {}))
-    proc = subprocess.run(cmd, cwd=cwd, env=merged, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    proc = subprocess.run(cmd, cwd=cwd, env=merged, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           timeout=timeout, check=False)
     out = proc.stdout.decode("utf-8", "replace")
     if check and proc.returncode != 0:
-        raise CheckFailed("%s exited %d:\n%s" % (" ".join(cmd), proc.returncode, tail(out)))
+        raise CheckFailed("%s exited %d:\n%s" % (" ".join(cmd), proc.returncode,
+                                                 both(out, proc.stderr.decode("utf-8", "replace"))))
     return out
+
+
+def run_parsed(cmd, parse, what, **kwargs):
+    """Run a command and parse its stdout with ``parse`` (json.loads, yaml.safe_load); stderr is only reported.
+
+    A parse failure raises CheckFailed naming the command, the parse error and the tails of both streams.
+    """
+    merged = dict(os.environ, **(kwargs.pop("env", None) or {}))
+    proc = subprocess.run(cmd, cwd=kwargs.pop("cwd", ROOT), env=merged, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, timeout=kwargs.pop("timeout", 600), check=False)
+    out, err = proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise CheckFailed("%s exited %d:\n%s" % (" ".join(cmd), proc.returncode, both(out, err)))
+    try:
+        return parse(out)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise CheckFailed("%s printed no valid %s on stdout (%s):\n%s" % (" ".join(cmd), what, exc, both(out, err)))
+
+
+def both(out, err):
+    """The tails of stdout and stderr, labelled, for a failure message."""
+    parts = []
+    if err.strip():
+        parts.append("stderr:\n" + tail(err))
+    if out.strip():
+        parts.append("stdout:\n" + tail(out))
+    return "\n".join(parts) or "(no output)"
 
 
 def tail(text, lines=25):
@@ -100,12 +134,25 @@ class Checks:
     # 2. galaxy-importer.
     def galaxy_importer(self):
         self._need_tarball()
-        out = run([sys.executable, "-m", "galaxy_importer.main", self.tarball], cwd=os.path.dirname(self.tarball),
+        build_dir = os.path.dirname(self.tarball)
+        result_file = os.path.join(build_dir, "importer_result.json")
+        if os.path.exists(result_file):
+            os.remove(result_file)
+        # Its log goes to stdout (ERROR/WARNING lines; it exits 0 even then), its result to importer_result.json.
+        out = run([sys.executable, "-m", "galaxy_importer.main", self.tarball], cwd=build_dir,
                   env={"GALAXY_IMPORTER_CONFIG": os.path.join(self.work, "galaxy-importer.cfg")})
         problems = [line for line in out.splitlines() if re.search(r"\b(ERROR|WARNING)\b", line)]
         if problems or "Importer processing completed successfully" not in out:
             raise CheckFailed("galaxy-importer reported:\n" + "\n".join(problems[:20] or [tail(out)]))
-        return "no ERROR or WARNING lines"
+        try:
+            with open(result_file, encoding="utf-8") as handle:
+                result = json.load(handle)
+        except (OSError, ValueError) as exc:
+            raise CheckFailed("galaxy-importer wrote no readable importer_result.json (%s)" % exc)
+        found = sorted(item.get("name") for item in result.get("contents") or [] if item.get("content_type") == "module")
+        if found != sorted(MODULES):
+            raise CheckFailed("galaxy-importer found the modules %s, expected %s" % (found, sorted(MODULES)))
+        return "no ERROR or WARNING lines; importer_result.json lists the %d modules" % len(found)
 
     # 3. ansible-lint, production profile.
     def ansible_lint(self):
@@ -165,7 +212,7 @@ class Checks:
                 continue
             with open(page, encoding="utf-8") as handle:
                 text = html.unescape(handle.read())
-            doc = json.loads(run(["ansible-doc", "--json", "-t", "module", "%s.%s" % (FQCN, module)]))
+            doc = run_parsed(["ansible-doc", "--json", "-t", "module", "%s.%s" % (FQCN, module)], json.loads, "JSON")
             doc = doc["%s.%s" % (FQCN, module)]
             options = sorted(doc["doc"]["options"])
             returns = sorted(return_keys(doc["return"]))
@@ -214,13 +261,12 @@ class Checks:
         if "introspect" not in containerfile or "requirements.yml" not in containerfile:
             raise CheckFailed("the generated Containerfile does not install the collection and introspect it")
         # What the image build's introspect step will find for this collection.
-        out = run(["ansible-builder", "introspect", "--sanitize", self.installed if os.path.isdir(self.installed)
-                   else self._install_for_introspect()])
-        found = yaml.safe_load(out) or {}
+        found = run_parsed(["ansible-builder", "introspect", "--sanitize", self.installed if os.path.isdir(self.installed)
+                            else self._install_for_introspect()], yaml.safe_load, "YAML") or {}
         python_deps = " ".join(found.get("python", []) if isinstance(found.get("python"), list)
                                else (found.get("python") or {}).keys())
         if "requests" not in python_deps:
-            raise CheckFailed("ansible-builder introspect did not find requests for %s:\n%s" % (FQCN, tail(out)))
+            raise CheckFailed("ansible-builder introspect did not find requests for %s:\n%s" % (FQCN, tail(yaml.safe_dump(found))))
         return "context generated; introspect finds: %s" % python_deps.strip()
 
     def _install_for_introspect(self):
