@@ -86,3 +86,19 @@ def test_bad_input_is_refused_before_any_request(sim):
     assert result["failed"] is True and sim.get_counters()["total"] == 0
     assert "zone must be a domain name" in result["msg"] and "phase must be one of" in result["msg"]
     assert "ref must be 1 to 256" in result["msg"]
+
+
+def test_a_zone_name_in_two_accounts_is_the_one_of_account_id(sim):
+    other, third = "a" * 32, "b" * 32
+    sim.add_account(other)
+    sim.add_account(third)
+    theirs = sim.add_zone("example.com", account_id=other)
+    sim.set_entrypoint(PHASE, RULES[:1], zone_id=sim.zone_id)
+    sim.set_entrypoint(PHASE, [{"ref": "theirs", "action": "log", "expression": "ip.src eq 192.0.2.5"}], zone_id=theirs["id"])
+    key = dict(api_token=None, api_email=sim.email, api_key=sim.api_key, zone="example.com")
+    assert [rule["ref"] for rule in run(sim, **key)["rules"]] == ["allow_office"]
+    assert [rule["ref"] for rule in run(sim, account_id=other, **key)["rules"]] == ["theirs"]
+    result = run(sim, account_id=third, **key)
+    assert result["failed"] is True and sim.api_key not in result["msg"]
+    assert result["msg"] == "Finding zone example.com: 2 zones named example.com are visible to these credentials; give " \
+                            "zone_id to choose one"
