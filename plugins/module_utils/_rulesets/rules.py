@@ -41,9 +41,10 @@ _STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"')
 _LIST_REF_RE = re.compile(r"\$([A-Za-z0-9_][A-Za-z0-9_.]*)")
 MANAGED_LIST_PREFIX = "cf."
 
-# What a rule request may define; the rest of a rule in an answer (id, version, last_updated,
-# categories) is Cloudflare's and never sent back.
-DEFINITION_KEYS = ("ref", "action", "expression", "description", "enabled", "action_parameters", "logging", "ratelimit")
+# The read-only fields of a rule in Cloudflare's answers (readOnly in its OpenAPI document, and the id,
+# which the request path names): never sent back. Every other field is part of the rule's definition,
+# including those this collection has no option for (logging, ratelimit, exposed_credential_check...).
+READ_ONLY_KEYS = ("id", "version", "last_updated", "categories")
 # What a diff shows of a rule.
 DIFF_FIELDS = ("ref", "action", "expression", "description", "enabled", "action_parameters")
 
@@ -156,7 +157,7 @@ def differences(rule, fields):
 
 def new_definition(rule, fields):
     """A PATCH body: the rule's whole new definition, the task's fields over every other field as Cloudflare holds it."""
-    body = dict((key, value) for key, value in (rule or {}).items() if key in DEFINITION_KEYS)
+    body = dict((key, value) for key, value in (rule or {}).items() if key not in READ_ONLY_KEYS)
     body.update(fields)
     return body
 

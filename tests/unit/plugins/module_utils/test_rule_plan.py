@@ -190,3 +190,10 @@ def test_missing_lists_and_a_from_list_of_another_kind_are_named():
     assert list_problems([("partners", "redirect")], lists, "mine", "acc") == (
         "Rule 'mine' uses lists that it cannot use: action_parameters.from_list names list 'partners', of kind ip; a "
         "Bulk Redirect rule needs a list of kind redirect.")
+
+
+def test_fields_without_an_option_are_sent_back_as_held():
+    held = rule("mine", ratelimit={"period": 60}, exposed_credential_check={"username_expression": "u"}, categories=["custom"])
+    definition = decide(ruleset(held), params(description="new"), WHERE).definition
+    assert definition["ratelimit"] == {"period": 60} and definition["exposed_credential_check"] == {"username_expression": "u"}
+    assert not set(definition) & {"id", "version", "last_updated", "categories"}
