@@ -88,7 +88,8 @@ options:
     type: str
   enabled:
     description:
-      - Whether the rule runs.
+      - Whether the rule runs. Always compared, so a rule turned off elsewhere (in the dashboard, say) is turned on
+        again unless the task sets V(false).
     type: bool
     default: true
   position:
