@@ -2,9 +2,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Count the checks of one ansible-test step, and add up all steps.
 
-Used by hacking/ansible-test-env.sh. Each step appends one JSON line to a
-results file; ``total`` prints a table and, as its very last line,
-``N passed, M failed``.
+Used by hacking/ansible-test-env.sh and hacking/matrix.py. Each step appends
+one JSON line to a results file; ``time`` records a timing with no checks (the
+environment's preparation); ``total`` prints a table with each step's time
+and, as its very last line, ``N passed, M failed``.
 
 What one check is:
 
@@ -95,12 +96,20 @@ def count_integration(args):
     """Count integration targets."""
     result = new_result('integration')
     passed = set()
+    times = {}
     for path in sorted(glob.glob(os.path.join(args.data_dir, 'integration-*.json'))):
         try:
             with open(path, encoding='utf-8') as handle:
-                passed.update((json.load(handle).get('targets') or {}).keys())
+                targets = json.load(handle).get('targets') or {}
         except (OSError, ValueError):
             continue
+        passed.update(targets.keys())
+        for target, data in targets.items():
+            if isinstance(data, dict) and isinstance(data.get('run_time_seconds'), (int, float)):
+                times[target] = int(data['run_time_seconds'])
+    # The slowest targets, to tell which one a long step waits on.
+    result['slowest'] = ['%s %ds' % (target, seconds) for target, seconds in
+                         sorted(times.items(), key=lambda item: -item[1])[:4]]
 
     expected = read_names(args.expected)
     for target in expected:
@@ -127,6 +136,8 @@ def print_step(result, seconds):
     timing = ' in %ds' % seconds if seconds is not None else ''
     print('    %s: %d passed, %d failed, %d skipped%s' % (
         result['step'], len(result['passed']), len(result['failed']), len(result['skipped']), timing))
+    if result.get('slowest'):
+        print('      slowest: %s' % ', '.join(result['slowest']))
     for name in result['failed']:
         print('      FAILED %s' % name)
 
@@ -164,29 +175,52 @@ def cmd_fail(args):
     return 1
 
 
-def cmd_total(args):
-    """Print the per-step table and the final ``N passed, M failed`` line."""
-    records = []
-    for line in read_names(args.results):
-        try:
-            records.append(json.loads(line))
-        except ValueError:
-            records.append(dict(new_result('?'), failed=['unreadable result line']))
+def cmd_time(args):
+    """Record how long something that holds no checks took (preparing a lane's environment)."""
+    if args.results:
+        record = dict(new_result(args.label), seconds=args.seconds, rc=0, timing_only=True)
+        with open(args.results, 'a', encoding='utf-8') as handle:
+            handle.write(json.dumps(record) + '\n')
+    return 0
 
-    passed = sum(len(r['passed']) for r in records)
-    failed = sum(len(r['failed']) for r in records)
+
+def read_records(paths):
+    """Return the records of the results files, in order; an unreadable line is one failed check."""
+    records = []
+    for path in paths:
+        for line in read_names(path):
+            try:
+                records.append(json.loads(line))
+            except ValueError:
+                records.append(dict(new_result('?'), failed=['unreadable result line in %s' % path]))
+    return records
+
+
+def cmd_total(args):
+    """Print the per-step table with times and the final ``N passed, M failed`` line."""
+    records = read_records(args.results)
+    checks = [r for r in records if not r.get('timing_only')]
+    passed = sum(len(r['passed']) for r in checks)
+    failed = sum(len(r['failed']) for r in checks)
 
     print('==> summary')
     for record in records:
         seconds = record.get('seconds')
-        timing = ' (%ds)' % seconds if seconds is not None else ''
-        print('    %-20s %4d passed, %4d failed, %4d skipped%s' % (
-            record['step'], len(record['passed']), len(record['failed']), len(record['skipped']), timing))
-    if not records:
+        timing = '%5ds' % seconds if seconds is not None else '     -'
+        if record.get('timing_only'):
+            print('    %-24s %s' % (record['step'], timing))
+            continue
+        print('    %-24s %s  %4d passed, %4d failed, %4d skipped' % (
+            record['step'], timing, len(record['passed']), len(record['failed']), len(record['skipped'])))
+        if record.get('slowest'):
+            print('    %-24s        slowest: %s' % ('', ', '.join(record['slowest'])))
+    if not checks:
         print('    no step ran')
+    for note in args.note or []:
+        print('    %s' % note)
 
     print('%d passed, %d failed' % (passed, failed))
-    return 1 if failed or not records else 0
+    return 1 if failed or not checks else 0
 
 
 def main():
@@ -214,8 +248,15 @@ def main():
     fail.add_argument('--label')
     fail.set_defaults(func=cmd_fail)
 
+    timing = sub.add_parser('time', help='record a time that holds no checks')
+    timing.add_argument('label')
+    timing.add_argument('--seconds', type=int, required=True)
+    timing.add_argument('--results')
+    timing.set_defaults(func=cmd_time)
+
     total = sub.add_parser('total', help='add up all steps')
-    total.add_argument('--results', required=True)
+    total.add_argument('--results', required=True, action='append', help='results file (repeatable, read in order)')
+    total.add_argument('--note', action='append', help='a line printed under the table (repeatable)')
     total.set_defaults(func=cmd_total)
 
     args = parser.parse_args()
