@@ -131,9 +131,11 @@ COUNTERS = {
 }
 
 
-def print_step(result, seconds):
+def print_step(result, seconds, cpu=None):
     """Print one step's counts and the names of its failures."""
     timing = ' in %ds' % seconds if seconds is not None else ''
+    if cpu is not None:
+        timing += ' (CPU %ds)' % cpu
     print('    %s: %d passed, %d failed, %d skipped%s' % (
         result['step'], len(result['passed']), len(result['failed']), len(result['skipped']), timing))
     if result.get('slowest'):
@@ -154,10 +156,10 @@ def cmd_step(args):
     for error in args.error or []:
         result['failed'].append('%s (%s)' % (args.step, error))
 
-    print_step(result, args.seconds)
+    print_step(result, args.seconds, args.cpu)
 
     if args.results:
-        record = dict(result, seconds=args.seconds, rc=args.rc)
+        record = dict(result, seconds=args.seconds, cpu=args.cpu, rc=args.rc)
         with open(args.results, 'a', encoding='utf-8') as handle:
             handle.write(json.dumps(record) + '\n')
 
@@ -207,6 +209,7 @@ def cmd_total(args):
     for record in records:
         seconds = record.get('seconds')
         timing = '%5ds' % seconds if seconds is not None else '     -'
+        timing += ' (CPU %4ds)' % record['cpu'] if record.get('cpu') is not None else ' ' * 11
         if record.get('timing_only'):
             print('    %-24s %s' % (record['step'], timing))
             continue
@@ -233,6 +236,7 @@ def main():
     step.add_argument('step', choices=sorted(COUNTERS))
     step.add_argument('--rc', type=int, default=0, help='exit status of ansible-test')
     step.add_argument('--seconds', type=int, default=None)
+    step.add_argument('--cpu', type=int, default=None, help='CPU seconds the step used (user + system)')
     step.add_argument('--junit-dir', default='tests/output/junit')
     step.add_argument('--data-dir', default='tests/output/data')
     step.add_argument('--expected', help='file with the names of the tests or targets that should have run')

@@ -95,9 +95,21 @@ run_ecosystem() {
     note "ecosystem took $(( $(now) - started ))s (log: $log)"
 }
 
+# CPU_NOW: CPU seconds (user + system) used so far by the children this shell waited for. A step's CPU
+# time, unlike its wall time, does not depend on what else runs on the machine. (`times` must run in this
+# shell, not in a $(...) subshell, which has no children of its own.)
+cpu_now() {
+    local file="$LOG_DIR/.times.$$"
+    times >"$file"
+    CPU_NOW=$(awk 'NR == 2 { total = 0; for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); total += t[1] * 60 + t[2] } printf "%d", total }' "$file")
+    rm -f "$file"
+}
+
 run_step() {
     local step="$1" log="$LOG_DIR/$1$LOG_SUFFIX.log" expected="$LOG_DIR/$1$LOG_SUFFIX.expected" started rc=0 status=0
-    local extra=()
+    local extra=() cpu_started
+    cpu_now
+    cpu_started=$CPU_NOW
     say "==> $step (ansible-core $ANSIBLE_CORE_VERSION, Python $PY_VERSION)"
     note "log: $log"
     started=$(now)
@@ -144,10 +156,12 @@ run_step() {
         cp -r "$COLLECTION_DIR/tests/output/junit/." "$LOG_DIR/$step$LOG_SUFFIX-junit/"
     fi
     local errors=() error
+    cpu_now
     for error in "${STEP_ERRORS[@]}"; do
         errors+=(--error "$error")
     done
     "$VENV/bin/python" "$HACKING/summary.py" step "$step" --label "$step$STEP_LABEL_SUFFIX" --rc "$rc" --seconds "$(( $(now) - started ))" \
+        --cpu "$(( CPU_NOW - cpu_started ))" \
         --junit-dir "$LOG_DIR/$step$LOG_SUFFIX-junit" --data-dir "$COLLECTION_DIR/tests/output/data" \
         --expected "$expected" --results "$RESULTS" "${errors[@]}" || status=$?
     if [ "$status" -ne 0 ]; then
