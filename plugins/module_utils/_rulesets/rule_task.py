@@ -175,8 +175,13 @@ def _send(client, scope, params, decision, ruleset):
     return update_rule(client, scope, ruleset["id"], rule_id, decision.definition, decision.position)
 
 
+def _done(decision):
+    return {"create_entrypoint": "added with a new entry point", "add": "added", "update": "updated",
+            "move": "moved", "delete": "deleted"}[decision.action]
+
+
 def _apply(client, scope, params, decision, ruleset, where):
-    """Send the decision; on a lost answer or a lost race, read again and decide again, sending at most once more.
+    """Send the decision; on a lost answer, a lost race or a stale read, read again, decide again, send once more at most.
 
     Returns ``(ruleset answered or read, changed, warning or None)``; raises Failed with the message to show.
     """
@@ -186,7 +191,9 @@ def _apply(client, scope, params, decision, ruleset, where):
     except CloudflareError as err:
         # Cloudflare refuses a second entry point: another tool may have made one since the read.
         raced = decision.action == "create_entrypoint" and err.status is not None and 400 <= err.status < 500
-        if not (err.outcome_unknown or raced):
+        # Not found: another tool deleted the rule, or the whole entry point, since the read.
+        stale = decision.action != "create_entrypoint" and err.status == 404
+        if not (err.outcome_unknown or raced or stale):
             raise Failed(explain(err, doing, write=True, permissions=scope.permissions, holder=scope.holder), err)
         first = err
     try:
@@ -194,7 +201,7 @@ def _apply(client, scope, params, decision, ruleset, where):
     except CloudflareError as err:
         raise Failed("%s: %s. Cloudflare may have made the change, and reading the entry point again failed too (%s). %s"
                      % (doing, first.summary(), err.summary(), RERUN_HINT), err)
-    if not first.outcome_unknown and now is None:
+    if raced and not first.outcome_unknown and now is None:
         raise Failed(explain(first, doing, write=True, permissions=scope.permissions, holder=scope.holder), first)
     again = decide(now, params, where)
     if again.failure:
@@ -215,6 +222,9 @@ def _apply(client, scope, params, decision, ruleset, where):
     if first.outcome_unknown:
         warning = ("%s: the answer was lost (%s); the entry point, read again, showed the change not made, so it was "
                    "sent once more." % (doing, first.summary()))
+    elif stale:
+        warning = ("%s: Cloudflare did not find it (%s), as another tool changed the entry point meanwhile; read again, "
+                   "the rule was %s." % (doing, first.summary(), _done(again)))
     else:
         warning = ("%s: Cloudflare refused it (%s), as another tool made the entry point meanwhile; rule '%s' was added "
                    "to that entry point beside its rules, which were left as they are." % (doing, first.summary(), params["ref"]))

@@ -203,3 +203,24 @@ def test_global_key_credentials_never_show(sim):
     params.update(api_email="wrong@example.com", api_key=API_KEY)
     result, raw, _code = run_module(module, params)
     assert result["failed"] is True and API_KEY not in raw
+
+
+@pytest.mark.parametrize("change", ["add", "update", "move", "delete"])
+def test_a_rule_or_ruleset_not_found_on_the_write_is_read_again_and_decided_again(sim, change):
+    params, method, path = prepare(sim, change)
+    sim.add_fault("status", status=404, code=10124, message="could not find rule", method=method, path=path)
+    result = run(sim, **params)
+    assert result["_rc"] == 0 and result["changed"] is True
+    held, expected = wanted_state(sim, change)
+    assert held == expected and writes(sim) == 2
+    [warning] = warnings_of(result)
+    assert "Cloudflare did not find it (HTTP 404: could not find rule (10124)), as another tool changed the entry point " \
+           "meanwhile; read again, the rule was" in warning
+
+
+def test_a_rule_deleted_elsewhere_meanwhile_is_not_a_change(sim):
+    params, method, path = prepare(sim, "delete")
+    sim.add_fault("status", status=404, code=10124, message="could not find rule", method=method, path=path, after=True)
+    result = run(sim, **params)
+    assert result["_rc"] == 0 and result["changed"] is False and warnings_of(result) == []
+    assert [rule["ref"] for rule in sim.get_entrypoint_rules(PHASE)] == ["allow_office"] and writes(sim) == 1
