@@ -180,13 +180,17 @@ sim_logs() {
 }
 
 # Run ansible-playbook -vvvv ARGS... with its output in $LOGS/LOG: sim_playbook LOG ARGS...
-# If it fails, print the tasks, failures and messages of its last lines, and return its exit code.
+# If it fails, print the tasks, failures and messages of its last lines, every failed check (a lane
+# of a free play may have failed long before the end) and the recap, and return its exit code.
 sim_playbook() {
     local log="$LOGS/$1" started=$SECONDS rc=0
     shift
     ansible-playbook -vvvv "$@" >"$log" 2>&1 || rc=$?
     if [ "$rc" != 0 ]; then
         grep -E "^(TASK|fatal|failed|ok|changed):? |assertion|msg|ERROR" "$log" | tail -n 60
+        echo "setup_simulator: the failed checks in $log:"
+        grep -E -B1 -A3 '^    "assertion": ' "$log" | cut -c1-600 | head -n 80
+        grep -E -A8 "^PLAY RECAP" "$log"
         return "$rc"
     fi
     echo "$log: $((SECONDS - started)) s"
