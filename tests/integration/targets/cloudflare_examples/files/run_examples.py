@@ -11,6 +11,8 @@ vars win). Before each example the simulator is reset to the same fixture:
 - an IP list ``blocked_ips`` holding 203.0.113.99, and a redirect list ``redirects`` holding
   example.com/old -> https://example.com/new and example.com/promo -> https://example.com/offers;
 - a completed bulk operation, whose id is ``operation_id``;
+- the simulator's zone ``example.com``, with no rules: the first rule an example adds makes the zone's
+  (or the account's) entry point;
 - variables ``cloudflare_account_id``, ``cloudflare_api_token``, ``vault_cloudflare_api_token``,
   ``list_id`` (the id of ``blocked_ips``) and ``operation_id``;
 - ``blocklist.txt`` next to the playbook: three addresses, one per line, with a comment line and notes.
