@@ -98,7 +98,7 @@ def main():
     started = time.monotonic()
     print("==> make test%s: %d lanes side by side (%s); each line starts with its lane" % (
         "-latest (newest releases, no locks)" if setting("LATEST", "0") == "1" else "",
-        len(found), ", ".join("%s: %s" % (name, " ".join(steps)) for name, steps, _ in found)), flush=True)
+        len(found), ", ".join("%s: %s" % (name, " ".join(steps)) for name, steps, _overrides in found)), flush=True)
     running = [start_lane(name, steps, overrides, log_dir, run_id) for name, steps, overrides in found]
     status = 0
     notes = []
