@@ -24,7 +24,7 @@
 #   LOG_DIR=...                                full logs (default tests/output/harness)
 #   SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=   extra ansible-test arguments,
 #                                              e.g. SANITY_ARGS='--test pep8'
-#   STEP_TIMEOUT=900                           seconds one ansible-test run may take (0: no limit)
+#   STEP_TIMEOUT=1800                          seconds one ansible-test run may take (0: no limit)
 #   OLDEST_LOCK=... OLDEST_PYTHON=python3.12 OLDEST_CORE=...   the support-matrix lane; MATRIX=0 skips it
 
 SHELL := /bin/bash
@@ -40,7 +40,10 @@ LOG_DIR ?= $(CURDIR)/tests/output/harness
 SANITY_ARGS ?=
 UNITS_ARGS ?=
 INTEGRATION_ARGS ?=
-STEP_TIMEOUT ?= 900
+# A step that hangs is stopped after STEP_TIMEOUT seconds (30 minutes): the longest, an integration run, takes
+# about 10 minutes beside the other lanes on 2 quiet cores and two to three times that on a busy machine, and
+# it must be stopped well inside the whole run's limit in CI (90 minutes).
+STEP_TIMEOUT ?= 1800
 
 # The oldest ansible-core that meta/runtime.yml allows (>=2.17.0) and that installs here; make test
 # runs the unit and integration tests on it too (its lock, or OLDEST_CORE on OLDEST_PYTHON without one).

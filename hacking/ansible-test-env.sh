@@ -24,7 +24,7 @@
 #   RESULTS           results file (JSON lines) the steps append to. Default: $LOG_DIR/results.jsonl
 #   SANITY_ARGS, UNITS_ARGS, INTEGRATION_ARGS
 #                     extra ansible-test arguments (word-split).
-#   STEP_TIMEOUT      seconds one ansible-test run may take before it is stopped (default 900, 0: no limit).
+#   STEP_TIMEOUT      seconds one ansible-test run may take before it is stopped (default 1800, 0: no limit).
 #
 # What it does, in order (each part in hacking/harness/):
 #   1. python.sh  finds real pythonX.Y interpreters and links them into one folder, first on PATH;
@@ -64,7 +64,7 @@ PRINT_TOTAL=${PRINT_TOTAL:-1}
 LOG_SUFFIX=${LOG_SUFFIX:-}
 DOCS_DEST=${DOCS_DEST:-$SRC_ROOT/build/docs}
 ECOSYSTEM_ONLY=${ECOSYSTEM_ONLY:-}
-STEP_TIMEOUT=${STEP_TIMEOUT:-900}
+STEP_TIMEOUT=${STEP_TIMEOUT:-1800}
 
 say() { printf '%s\n' "$*"; }
 note() { printf '    %s\n' "$*"; }
