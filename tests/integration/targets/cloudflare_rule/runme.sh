@@ -7,8 +7,9 @@
 # settings. Then ensure.yml, one task as a user writes it: --check --diff, then twice for real.
 set -eux
 
-# The playbooks reset the simulator between groups of tests; it outlives the slowest run.
-export SIM_LIFETIME=${SIM_LIFETIME:-600}
+# The playbooks reset the simulator between groups of tests; it outlives the slowest run (about 7
+# minutes on 2 busy cores), and the EXIT trap stops it as soon as the target ends.
+export SIM_LIFETIME=${SIM_LIFETIME:-900}
 # shellcheck source=../setup_simulator/simulator.sh
 source ../setup_simulator/simulator.sh
 # Rules are written at once; only the lists seeded with items use bulk operations, so keep them short.
