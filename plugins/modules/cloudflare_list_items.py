@@ -149,7 +149,7 @@ notes:
     costs 1 + 3 requests and the change, not 1,001. If the look-ups would cost as much as a full read, or a comment
     must change (which needs a replace of every item), the whole list is read."
   - Every request spends from O(rate_budget), so a large list is read at a pace that leaves the rest of Cloudflare's
-    budget to other tools; reading 500,000 items takes about 9 minutes with the default.
+    budget to other tools; reading 500,000 items takes 5 to 6 minutes with the default.
   - A replace gives every item of the list a new id. It is only used when an item's comment or redirect fields change,
     when no item is kept, or to empty the list.
 seealso:
