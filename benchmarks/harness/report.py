@@ -68,8 +68,8 @@ def target(name, value, most, unit="", digits=2, scenario=None, note=None):
         row.update(met=None, result="not measured")
         return row
     shown = ("%sx" % fmt(value, digits)) if unit == "x" else ("%s%s" % (fmt(value, digits), (" " + unit) if unit else ""))
-    row.update(met=value <= most, result="%s, %.0f %% of the target%s" % (shown, 100.0 * value / most if most else 0,
-                                                                         "; " + note if note else ""))
+    share = 100.0 * value / most if most else 0
+    row.update(met=value <= most, result="%s, %.0f %% of the target%s" % (shown, share, "; " + note if note else ""))
     return row
 
 
