@@ -24,6 +24,10 @@ ensure_copy() {
     find "$COLLECTION_DIR/tests" -mindepth 1 -maxdepth 1 ! -name output -exec rm -rf {} +
     tar -C "$SRC_ROOT" --exclude=./tests/output --exclude=./.ansible --exclude=./build -cf - . |
         tar -C "$COLLECTION_DIR" --no-same-owner -xf -
+    # make test-latest: ansible-test's own units and integration venvs get the newest releases too.
+    if [ "$MODE" = latest ]; then
+        rm -f "$COLLECTION_DIR/tests/unit/constraints.txt" "$COLLECTION_DIR/tests/integration/constraints.txt"
+    fi
 }
 
 # Run a command with the harness environment in the collection copy.
