@@ -163,7 +163,7 @@ class Feed:
             if problem is None:
                 if fast is not None and fast(value):
                     if value not in wanted:
-                        wanted[value] = None
+                        wanted[value] = value
                     continue
                 key, message = value_of(value)
                 if message is None:
@@ -181,8 +181,8 @@ class Feed:
 
 
 _VALUE = {"ip": _fmt.ip_value, "hostname": _fmt.hostname_value, "asn": _fmt.asn_value}
-# What a plain line is written as; None is a compact IP item (items.item_of gives it back).
-_ITEM = {"ip": lambda key: None, "asn": lambda key: {"asn": key},
+# What a plain line is written as; an IP item is kept as its key (compact: items.item_of gives it back).
+_ITEM = {"ip": lambda key: key, "asn": lambda key: {"asn": key},
          "hostname": lambda key: {"hostname": {"url_hostname": key}}}
 
 

@@ -79,8 +79,9 @@ def kinds_named(entries, limit=1000):
 
 
 def item_of(kind, key, value):
-    """The item to write for a ``wanted`` entry: with ``compact``, normalize_items keeps None for an item that is only its key."""
-    return {kind: key} if value is None else value
+    """The item to write for a ``wanted`` entry: with ``compact``, normalize_items keeps an item that is only
+    its key as the key itself (None is taken the same way)."""
+    return {kind: key} if value is None or value.__class__ is str else value
 
 
 def normalize_items(kind, entries, max_problems=20, compact=False):
@@ -89,8 +90,9 @@ def normalize_items(kind, entries, max_problems=20, compact=False):
     Duplicates (equal keys) are merged into one item; a field two of them set differently is a
     problem naming both. At most ``max_problems`` problems are listed, then a count of the rest.
     When there are problems the task must be refused, and ``wanted`` may be partial.
-    With ``compact``, an IP item that is only its address (no comment) is kept as None instead
-    of ``{"ip": key}``: half a million such dicts cost about 90 MB; item_of() gives the item back.
+    With ``compact``, an IP item that is only its address (no comment) is kept as its key (the same
+    string, no more memory) instead of ``{"ip": key}``: half a million such dicts cost about 90 MB;
+    item_of() gives the item back, and the planner keeps this one string for an item it finds.
     """
     wanted = {}
     if kind not in KINDS:
@@ -110,14 +112,14 @@ def normalize_items(kind, entries, max_problems=20, compact=False):
         # Fast path for the bulk of an IP feed: canonical dotted-quad text, as in most feeds.
         if ipv4 is not None and entry.__class__ is str and ipv4(entry):
             if entry not in wanted:
-                wanted[entry] = None if compact else {"ip": entry}
+                wanted[entry] = entry if compact else {"ip": entry}
                 if first_seen is not None:
                     first_seen[entry] = position
             continue
         key, item, problems = entry_of(entry, position)
         if key is not None:
             known = wanted.get(key)
-            if known is None and key in wanted:
+            if known.__class__ is str:
                 known = wanted[key] = item_of(kind, key, None)
             if known is None:
                 wanted[key] = item

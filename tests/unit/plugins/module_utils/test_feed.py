@@ -170,8 +170,8 @@ def test_items_and_file_are_the_union_and_a_duplicate_across_both_is_one_item_wi
     wanted, problems = wanted_items("ip", [{"ip": "192.0.2.1", "comment": "build agent"}, "203.0.113.9", "192.0.2.2"],
                                     feed_file(tmp_path, data))
     assert problems == []
-    assert wanted == {"192.0.2.1": {"ip": "192.0.2.1", "comment": "build agent"}, "203.0.113.9": None,
-                      "192.0.2.2": None, "192.0.2.3": None}
+    assert wanted == {"192.0.2.1": {"ip": "192.0.2.1", "comment": "build agent"}, "203.0.113.9": "203.0.113.9",
+                      "192.0.2.2": "192.0.2.2", "192.0.2.3": "192.0.2.3"}
 
 
 @pytest.mark.parametrize("kind, data, wanted", [
@@ -179,7 +179,7 @@ def test_items_and_file_are_the_union_and_a_duplicate_across_both_is_one_item_wi
         "example.com": {"hostname": {"url_hostname": "example.com"}},
         "*.example.net": {"hostname": {"url_hostname": "*.example.net"}}}),
     ("asn", b"13335\nAS64496 ; doc\nas13335\n", {13335: {"asn": 13335}, 64496: {"asn": 64496}}),
-    ("ip", b"2001:DB8::1\n2001:db8:0::1\n", {"2001:db8::1": None}),
+    ("ip", b"2001:DB8::1\n2001:db8:0::1\n", {"2001:db8::1": "2001:db8::1"}),
 ])
 def test_every_plain_kind(tmp_path, kind, data, wanted):
     assert wanted_items(kind, [], feed_file(tmp_path, data)) == (wanted, [])
