@@ -33,6 +33,7 @@ requirements:
 extends_documentation_fragment:
   - netedge.cloudflare.account
   - netedge.cloudflare.api
+  - netedge.cloudflare.ruleset
 attributes:
   check_mode:
     support: full
@@ -42,24 +43,6 @@ attributes:
     support: full
     description: Shows the rule's fields before and after the change, and its place (1 is first) when it is added or moved.
 options:
-  zone:
-    description:
-      - The name of the zone whose entry point holds the rule, for example V(example.com). It is looked up by name,
-        which needs the C(Zone Read) permission.
-      - Mutually exclusive with O(zone_id). With neither, the rule is in the account's entry point (account-level
-        rules and Bulk Redirects).
-    type: str
-  zone_id:
-    description:
-      - The 32-character hexadecimal ID of the zone. Mutually exclusive with O(zone).
-    type: str
-  phase:
-    description:
-      - The phase whose entry point holds the rule.
-      - V(http_request_firewall_custom) holds WAF custom rules; V(http_request_redirect), at account level, Bulk
-        Redirect rules. The other C(http_*) phases of Cloudflare's Rulesets API are accepted too.
-    type: str
-    default: http_request_firewall_custom
   ref:
     description:
       - The rule's stable key, unique within the entry point, which finds the rule on every run.
@@ -284,15 +267,13 @@ messages:
 
 from ansible_collections.netedge.cloudflare.plugins.module_utils._module import client_for, cloudflare_module
 from ansible_collections.netedge.cloudflare.plugins.module_utils._rulesets.rule_task import ensure
-from ansible_collections.netedge.cloudflare.plugins.module_utils._rulesets.rules import DEFAULT_PHASE, check_rule_options
+from ansible_collections.netedge.cloudflare.plugins.module_utils._rulesets.rules import RULESET_SPEC, check_rule_options
 
 
 def main():
     module = cloudflare_module(
         dict(
-            zone=dict(type="str"),
-            zone_id=dict(type="str"),
-            phase=dict(type="str", default=DEFAULT_PHASE),
+            RULESET_SPEC,
             ref=dict(type="str", required=True),
             expression=dict(type="str"),
             action=dict(type="str"),

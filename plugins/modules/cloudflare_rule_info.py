@@ -20,6 +20,7 @@ requirements:
 extends_documentation_fragment:
   - netedge.cloudflare.account
   - netedge.cloudflare.api
+  - netedge.cloudflare.ruleset
 attributes:
   check_mode:
     support: full
@@ -28,21 +29,6 @@ attributes:
     support: none
     description: The module changes nothing, so there is no diff.
 options:
-  zone:
-    description:
-      - The name of the zone, for example V(example.com). It is looked up by name, which needs the C(Zone Read) permission.
-      - Mutually exclusive with O(zone_id). With neither, the account's entry point is read.
-    type: str
-  zone_id:
-    description:
-      - The 32-character hexadecimal ID of the zone. Mutually exclusive with O(zone).
-    type: str
-  phase:
-    description:
-      - The phase whose entry point is read, for example V(http_request_firewall_custom) (WAF custom rules) or, at
-        account level, V(http_request_redirect) (Bulk Redirects).
-    type: str
-    default: http_request_firewall_custom
   ref:
     description:
       - Return only the rule with this ref.
@@ -150,15 +136,13 @@ messages:
 
 from ansible_collections.netedge.cloudflare.plugins.module_utils._module import client_for, cloudflare_module
 from ansible_collections.netedge.cloudflare.plugins.module_utils._rulesets.rule_info import check_info_options, read_rules
-from ansible_collections.netedge.cloudflare.plugins.module_utils._rulesets.rules import DEFAULT_PHASE
+from ansible_collections.netedge.cloudflare.plugins.module_utils._rulesets.rules import RULESET_SPEC
 
 
 def main():
     module = cloudflare_module(
         dict(
-            zone=dict(type="str"),
-            zone_id=dict(type="str"),
-            phase=dict(type="str", default=DEFAULT_PHASE),
+            RULESET_SPEC,
             ref=dict(type="str"),
         ),
         checks=(check_info_options,),

@@ -25,6 +25,14 @@ PHASES = (
 )
 DEFAULT_PHASE = "http_request_firewall_custom"
 
+# Where the rules are: a zone (by name or id) or, with neither, the account; and the phase. Shared by the rule
+# modules and documented by plugins/doc_fragments/ruleset.py (a unit test keeps the two in step).
+RULESET_SPEC = dict(
+    zone=dict(type="str"),
+    zone_id=dict(type="str"),
+    phase=dict(type="str", default=DEFAULT_PHASE),
+)
+
 # A ref names a rule in messages, diffs and positions: printable, no spaces, and short enough to read.
 # Cloudflare asks only for one character or more; 256 is far above any ref a person writes, and a rule
 # made elsewhere without a ref has its 32-character id as ref.

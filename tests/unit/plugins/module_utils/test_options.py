@@ -12,8 +12,10 @@ import yaml
 
 from ansible_collections.netedge.cloudflare.plugins.doc_fragments import account as account_doc
 from ansible_collections.netedge.cloudflare.plugins.doc_fragments import api as api_doc
+from ansible_collections.netedge.cloudflare.plugins.doc_fragments import ruleset as ruleset_doc
 from ansible_collections.netedge.cloudflare.plugins.doc_fragments import wait as wait_doc
 from ansible_collections.netedge.cloudflare.plugins.module_utils import _options
+from ansible_collections.netedge.cloudflare.plugins.module_utils._rulesets.rules import RULESET_SPEC
 from ansible_collections.netedge.cloudflare.plugins.module_utils._version import COLLECTION_VERSION
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import API_KEY, EMAIL, TOKEN
 
@@ -31,6 +33,7 @@ def params(**overrides):
     (_options.ACCOUNT_SPEC, account_doc),
     (_options.API_SPEC, api_doc),
     (_options.WAIT_SPEC, wait_doc),
+    (RULESET_SPEC, ruleset_doc),
 ])
 def test_each_spec_matches_its_doc_fragment(spec, fragment):
     documented = yaml.safe_load(fragment.ModuleDocFragment.DOCUMENTATION)["options"]
