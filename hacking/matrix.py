@@ -101,15 +101,20 @@ def main():
         len(found), ", ".join("%s: %s" % (name, " ".join(steps)) for name, steps, _overrides in found)), flush=True)
     running = [start_lane(name, steps, overrides, log_dir, run_id) for name, steps, overrides in found]
     status = 0
-    notes = []
-    for lane in running:
-        # wait4 gives the CPU time of the lane's whole process tree, which the machine's load does not change.
-        _pid, wait_status, usage = os.wait4(lane["proc"].pid, 0)
+    notes = {}
+    pending = {lane["proc"].pid: lane for lane in running}
+    while pending:
+        # Whichever lane ends first; wait4 gives the CPU time of its whole process tree, which the machine's
+        # load does not change (unlike its wall time).
+        pid, wait_status, usage = os.wait4(-1, 0)
+        lane = pending.pop(pid, None)
+        if lane is None:
+            continue
         rc = os.waitstatus_to_exitcode(wait_status)
         lane["proc"].returncode = rc
         lane["thread"].join()
         seconds = int(time.monotonic() - lane["started"])
-        notes.append("%s %ds (CPU %ds)" % (lane["name"], seconds, usage.ru_utime + usage.ru_stime))
+        notes[lane["name"]] = "%s %ds (CPU %ds)" % (lane["name"], seconds, usage.ru_utime + usage.ru_stime)
         if rc != 0:
             status = 1
             # A lane that stopped without recording why still counts as a failed check.
@@ -118,6 +123,7 @@ def main():
                     handle.write(json.dumps({"step": "lane %s" % lane["name"], "passed": [], "skipped": [],
                                              "failed": ["lane %s exited %d" % (lane["name"], rc)],
                                              "seconds": seconds, "rc": rc}) + "\n")
+    lane_notes = [notes[lane["name"]] for lane in running]
     merged = os.path.join(log_dir, "results.jsonl")
     with open(merged, "w", encoding="utf-8") as out:
         for lane in running:
@@ -126,7 +132,7 @@ def main():
                     out.write(handle.read())
     wall = int(time.monotonic() - started)
     cmd = [sys.executable, os.path.join(HACKING, "summary.py"), "total", "--results", merged,
-           "--note", "wall clock %ds (%dm%02ds); lanes side by side: %s" % (wall, wall // 60, wall % 60, ", ".join(notes)),
+           "--note", "wall clock %ds (%dm%02ds); lanes side by side: %s" % (wall, wall // 60, wall % 60, ", ".join(lane_notes)),
            "--note", "logs: %s" % log_dir]
     sys.stdout.flush()
     if subprocess.call(cmd) != 0:
