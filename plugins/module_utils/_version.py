@@ -5,4 +5,4 @@
 
 """The collection's version, sent in the User-Agent. A unit test keeps it equal to galaxy.yml's."""
 
-COLLECTION_VERSION = "1.1.0"
+COLLECTION_VERSION = "1.2.0"
