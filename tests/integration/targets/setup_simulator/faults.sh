@@ -15,6 +15,8 @@
 #                     "Run: {{ case.name }}", check, and append the case's figure to `figures`:
 #                     name, index (cases.index(case)), lane (inventory_hostname), seconds, bound (the
 #                     most it may take), outcome, and counts (a mapping: one column of the report each);
+#   tasks/warmup.yml  the module the cases run, once per lane with input refused before any request, so that
+#                     no case pays for Ansible building its payload the first time;
 #   library/          (optional) test modules the case tasks use;
 #   files/markers.yml (optional) more texts the logs must show (see files/check_no_secrets.py).
 # FAULTS_LANES (default 3) simulators, each with the given options, run the cases in lanes: case i
