@@ -12,7 +12,7 @@ import importlib.util
 import os
 import socket
 
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import TOKEN, run_module
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import API_KEY, TOKEN, run_module
 
 SIM_FILE = os.path.join(os.path.dirname(__file__), "..", "..", "simulator", "cloudflare_sim.py")
 LISTS_ROUTE = "/client/v4/accounts/{account_id}/rules/lists"
@@ -82,7 +82,7 @@ def run_simulated(module, sim, check=False, diff=False, **params):
     if diff:
         args["_ansible_diff"] = True
     result, raw, code = run_module(module, args)
-    assert TOKEN not in raw and READ_TOKEN not in raw
+    assert TOKEN not in raw and READ_TOKEN not in raw and API_KEY not in raw
     assert "Traceback" not in raw
     result["_rc"], result["_raw"] = code, raw
     return result

@@ -14,3 +14,12 @@ from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import is
 def clean_env(monkeypatch, clock):
     """The module sees only the arguments a test gives it, and the client sleeps on the test's fake clock."""
     isolate(monkeypatch, clock)
+
+
+@pytest.fixture
+def rule_lists(sim):
+    """The simulator ``sim`` with the lists the rule tests' expressions name: an ip list and a redirect list."""
+    sim.create_list("blocked_ips", "ip")
+    sim.create_list("redirects", "redirect")
+    sim.reset_counters()
+    return sim

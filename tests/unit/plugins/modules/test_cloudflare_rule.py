@@ -8,8 +8,7 @@
 import pytest
 
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_rule as module
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import API_KEY, TOKEN, run_module
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import READ_TOKEN, count, module_args, start_simulator, writes
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import count, run_simulated, writes
 
 PHASE = "http_request_firewall_custom"
 ZONE_RULES = "/client/v4/zones/{zone_id}/rulesets"
@@ -26,13 +25,7 @@ ELSEWHERE = [
 ]
 
 
-@pytest.fixture
-def sim():
-    simulator = start_simulator()
-    simulator.create_list("blocked_ips", "ip")
-    simulator.create_list("redirects", "redirect")
-    yield simulator
-    simulator.stop()
+pytestmark = pytest.mark.usefixtures("rule_lists")
 
 
 def task(base, **changes):
@@ -42,16 +35,9 @@ def task(base, **changes):
     return params
 
 
-def run(sim, check=False, diff=False, **params):
-    args = module_args(sim, **params)
-    if check:
-        args["_ansible_check_mode"] = True
-    if diff:
-        args["_ansible_diff"] = True
-    result, raw, code = run_module(module, args)
-    assert TOKEN not in raw and READ_TOKEN not in raw and API_KEY not in raw
-    result["_rc"] = code
-    return result
+def run(sim, **params):
+    """The module's result on the simulator (no credential or traceback in its output)."""
+    return run_simulated(module, sim, **params)
 
 
 def rules(sim, **scope):

@@ -8,8 +8,8 @@
 import pytest
 
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_rule as module
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import API_KEY, TOKEN, run_module, warnings_of
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import READ_TOKEN, count, module_args, start_simulator, writes
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import API_KEY, run_module, warnings_of
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import READ_TOKEN, count, module_args, run_simulated, writes
 
 PHASE = "http_request_firewall_custom"
 ZONE_RULES = "/client/v4/zones/{zone_id}/rulesets"
@@ -28,22 +28,12 @@ WRITES = {
 }
 
 
-@pytest.fixture
-def sim():
-    simulator = start_simulator()
-    simulator.create_list("blocked_ips", "ip")
-    yield simulator
-    simulator.stop()
+pytestmark = pytest.mark.usefixtures("rule_lists")
 
 
-def run(sim, check=False, **params):
-    args = module_args(sim, **params)
-    if check:
-        args["_ansible_check_mode"] = True
-    result, raw, code = run_module(module, args)
-    assert TOKEN not in raw and READ_TOKEN not in raw and API_KEY not in raw
-    result["_rc"] = code
-    return result
+def run(sim, **params):
+    """The module's result on the simulator (no credential or traceback in its output)."""
+    return run_simulated(module, sim, **params)
 
 
 def prepare(sim, change):
@@ -168,7 +158,6 @@ def test_a_read_token_can_check_but_not_write_and_the_failure_names_the_permissi
 
 
 def test_account_rules_name_the_account_permissions(sim):
-    sim.create_list("redirects", "redirect")
     result = read_token(sim, phase="http_request_redirect", ref="bulk", action="redirect",
                         expression="http.request.full_uri in $redirects",
                         action_parameters={"from_list": {"name": "redirects", "key": "http.request.full_uri"}})

@@ -8,8 +8,7 @@
 import pytest
 
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_rule_info as module
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import TOKEN, run_module
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import READ_TOKEN, module_args, start_simulator, writes
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import READ_TOKEN, run_simulated, writes
 
 PHASE = "http_request_firewall_custom"
 RULES = [
@@ -19,20 +18,12 @@ RULES = [
 ]
 
 
-@pytest.fixture
-def sim():
-    simulator = start_simulator()
-    simulator.create_list("blocked_ips", "ip")
-    simulator.create_list("redirects", "redirect")
-    yield simulator
-    simulator.stop()
+pytestmark = pytest.mark.usefixtures("rule_lists")
 
 
 def run(sim, **params):
-    result, raw, code = run_module(module, module_args(sim, **params))
-    assert TOKEN not in raw and READ_TOKEN not in raw
-    result["_rc"] = code
-    return result
+    """The module's result on the simulator (no credential or traceback in its output)."""
+    return run_simulated(module, sim, **params)
 
 
 @pytest.mark.parametrize("missing", ["404", "empty"])
