@@ -13,6 +13,7 @@ Private to the collection: not a public API.
 from ansible_collections.netedge.cloudflare.plugins.module_utils._api.errors import CloudflareError, explain
 from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.lookup import find_list, get_lists, iter_items
 from ansible_collections.netedge.cloudflare.plugins.module_utils._options import check_list_id, check_list_name
+from ansible_collections.netedge.cloudflare.plugins.module_utils import _outcome
 
 
 def check_info_options(params):
@@ -25,19 +26,15 @@ def check_info_options(params):
     return problems
 
 
-class Outcome:
+class Outcome(_outcome.Outcome):
     """The lists read, or why reading failed (``error`` is Cloudflare's)."""
+
+    KEYS = ("lists",)
 
     def __init__(self, lists=None, failure=None, error=None):
         self.lists = lists if lists is not None else []
         self.failure = failure
         self.error = error
-
-    def result(self):
-        result = {"changed": False, "lists": self.lists}
-        if self.error is not None:
-            result.update(self.error.to_result())
-        return result
 
 
 def read_lists(client, account_id, name=None, list_id=None, items=False, search=None):

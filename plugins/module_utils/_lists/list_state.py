@@ -25,6 +25,8 @@ from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.lookup i
     update_description,
 )
 from ansible_collections.netedge.cloudflare.plugins.module_utils._options import check_list_name
+from ansible_collections.netedge.cloudflare.plugins.module_utils import _outcome
+from ansible_collections.netedge.cloudflare.plugins.module_utils._outcome import Failed, sentence
 
 # The longest description Cloudflare accepts (maxLength of lists_description in its OpenAPI document).
 DESCRIPTION_MAX = 500
@@ -110,8 +112,10 @@ def decide(found, name, kind, description, state, account_id):
     return Decision("none", found, found)
 
 
-class Outcome:
-    """What the task returns, and why it fails if it does (``error`` is Cloudflare's, if any)."""
+class Outcome(_outcome.Outcome):
+    """The list (before a delete, after any other change), the diff, and why the task fails, if it does."""
+
+    KEYS = ("list",)
 
     def __init__(self, changed=False, lst=None, diff=None, failure=None, error=None, warnings=None):
         self.changed = changed
@@ -121,43 +125,24 @@ class Outcome:
         self.error = error
         self.warnings = warnings or []
 
-    def result(self):
-        result = {"changed": self.changed, "list": self.list}
-        if self.diff is not None:
-            result["diff"] = self.diff
-        if self.error is not None:
-            result.update(self.error.to_result())
-        return result
-
-
-class _Failed(Exception):
-    def __init__(self, message, error=None):
-        super().__init__(message)
-        self.message = message
-        self.error = error
-
-
-def _sentence(text):
-    return text if text.endswith(".") else text + "."
-
 
 def _write(doing, send, reread, settled):
     """``send()``, and when its answer is lost, read again and send once more only if nothing was done.
 
     Returns ``(result, warning)``: the result of a send, or of ``reread()`` when that shows the change
-    made; the warning says what was recovered, if anything. Raises _Failed with the message to show.
+    made; the warning says what was recovered, if anything. Raises Failed with the message to show.
     """
     try:
         return send(), None
     except CloudflareError as err:
         if not err.outcome_unknown:
-            raise _Failed(explain(err, doing, write=True), err)
+            raise Failed(explain(err, doing, write=True), err)
         lost = err
     try:
         now = reread()
     except CloudflareError as err:
-        raise _Failed("%s: %s. Cloudflare may have made the change, and reading the list again failed too (%s). %s"
-                      % (doing, lost.summary(), err.summary(), RERUN_HINT), err)
+        raise Failed("%s: %s. Cloudflare may have made the change, and reading the list again failed too (%s). %s"
+                     % (doing, lost.summary(), err.summary(), RERUN_HINT), err)
     if settled(now):
         return now, ("%s: the answer was lost (%s); the list, read again, shows the change made, so it was not sent again."
                      % (doing, lost.summary()))
@@ -166,8 +151,8 @@ def _write(doing, send, reread, settled):
     except CloudflareError as err:
         message = explain(err, doing, write=True)
         if err.outcome_unknown:
-            message = "%s Cloudflare may have made the change. %s" % (_sentence(message), RERUN_HINT)
-        raise _Failed(message, err)
+            message = "%s Cloudflare may have made the change. %s" % (sentence(message), RERUN_HINT)
+        raise Failed(message, err)
     return result, ("%s: the answer was lost (%s); the list, read again, showed no change, so it was sent once more."
                     % (doing, lost.summary()))
 
@@ -195,7 +180,7 @@ def ensure(client, params, check_mode=False, want_diff=False):
         return Outcome(True, decision.after if decision.action != "delete" else found, diff)
     try:
         lst, warning = _act(client, params, decision, found)
-    except _Failed as failed:
+    except Failed as failed:
         return Outcome(lst=found, diff=diff, failure=failed.message, error=failed.error)
     return Outcome(True, lst, diff, warnings=[warning] if warning else [])
 
@@ -205,7 +190,7 @@ def _used_by(count):
 
 
 def _act(client, params, decision, found):
-    """Carry out a create, update or delete decision. Returns ``(list, warning)``; raises _Failed."""
+    """Carry out a create, update or delete decision. Returns ``(list, warning)``; raises Failed."""
     account_id, name = params["account_id"], params["name"]
     if decision.action == "create":
         kind, description = params["kind"], params.get("description")
@@ -215,7 +200,7 @@ def _act(client, params, decision, found):
             reread=lambda: find_list(client, account_id, name=name),
             settled=lambda now: now is not None)
         if created.get("kind") != kind:
-            raise _Failed(_wrong_kind(created, kind, account_id))
+            raise Failed(_wrong_kind(created, kind, account_id))
         return created, warning
     list_id = found["id"]
     if decision.action == "update":
@@ -232,10 +217,10 @@ def _act(client, params, decision, found):
             send=lambda: delete_list(client, account_id, list_id),
             reread=lambda: get_list(client, account_id, list_id),
             settled=lambda now: now is None)
-    except _Failed as failed:
+    except Failed as failed:
         if failed.error is not None and LIST_IN_USE_CODE in failed.error.codes():
             count = found.get("num_referencing_filters") or 0
             used = _used_by(count) if count else "Cloudflare says rules still use it"
-            raise _Failed("%s %s. %s" % (_sentence(failed.message), used[0].upper() + used[1:], IN_USE_HINT), failed.error)
+            raise Failed("%s %s. %s" % (sentence(failed.message), used[0].upper() + used[1:], IN_USE_HINT), failed.error)
         raise
     return found, warning

@@ -10,9 +10,11 @@ without an entry point has no rules: that is an answer, not a failure. No Ansibl
 Private to the collection: not a public API.
 """
 
-from ansible_collections.netedge.cloudflare.plugins.module_utils._rulesets.rule_task import Failed, read_entrypoint, resolve_scope
+from ansible_collections.netedge.cloudflare.plugins.module_utils._rulesets.rule_task import read_entrypoint, resolve_scope
 from ansible_collections.netedge.cloudflare.plugins.module_utils._rulesets.rules import REF_RE, check_scope_options
 from ansible_collections.netedge.cloudflare.plugins.module_utils._rulesets.scope import summary
+from ansible_collections.netedge.cloudflare.plugins.module_utils import _outcome
+from ansible_collections.netedge.cloudflare.plugins.module_utils._outcome import Failed
 
 
 def check_info_options(params):
@@ -24,20 +26,16 @@ def check_info_options(params):
     return problems
 
 
-class Outcome:
+class Outcome(_outcome.Outcome):
     """The rules read and their ruleset, or why reading failed (``error`` is Cloudflare's)."""
+
+    KEYS = ("rules", "ruleset")
 
     def __init__(self, rules=None, ruleset=None, failure=None, error=None):
         self.rules = rules if rules is not None else []
         self.ruleset = ruleset
         self.failure = failure
         self.error = error
-
-    def result(self):
-        result = {"changed": False, "rules": self.rules, "ruleset": self.ruleset}
-        if self.error is not None:
-            result.update(self.error.to_result())
-        return result
 
 
 def read_rules(client, params):

@@ -29,12 +29,16 @@ from ansible_collections.netedge.cloudflare.plugins.module_utils._rulesets.scope
     summary,
     update_rule,
 )
+from ansible_collections.netedge.cloudflare.plugins.module_utils import _outcome
+from ansible_collections.netedge.cloudflare.plugins.module_utils._outcome import Failed, sentence
 
 RERUN_HINT = "Run the task again: it reads the entry point first and finds the rule by its ref, so nothing is done twice."
 
 
-class Outcome:
-    """What the task returns, and why it fails if it does (``error`` is Cloudflare's, if any)."""
+class Outcome(_outcome.Outcome):
+    """The rule and its ruleset, the diff, and why the task fails, if it does."""
+
+    KEYS = ("rule", "ruleset")
 
     def __init__(self, changed=False, rule=None, ruleset=None, diff=None, failure=None, error=None, warnings=None):
         self.changed = changed
@@ -44,27 +48,6 @@ class Outcome:
         self.failure = failure
         self.error = error
         self.warnings = warnings or []
-
-    def result(self):
-        result = {"changed": self.changed, "rule": self.rule, "ruleset": self.ruleset}
-        if self.diff is not None:
-            result["diff"] = self.diff
-        if self.error is not None:
-            result.update(self.error.to_result())
-        return result
-
-
-class Failed(Exception):
-    """A failure message for the user, with Cloudflare's error if one caused it."""
-
-    def __init__(self, message, error=None):
-        super().__init__(message)
-        self.message = message
-        self.error = error
-
-
-def _sentence(text):
-    return text if text.endswith(".") else text + "."
 
 
 def resolve_scope(client, params):
@@ -217,7 +200,7 @@ def _apply(client, scope, params, decision, ruleset, where):
     except CloudflareError as err:
         message = explain(err, redo, write=True, permissions=scope.permissions, holder=scope.holder)
         if err.outcome_unknown:
-            message = "%s Cloudflare may have made the change. %s" % (_sentence(message), RERUN_HINT)
+            message = "%s Cloudflare may have made the change. %s" % (sentence(message), RERUN_HINT)
         raise Failed(message, err)
     if first.outcome_unknown:
         warning = ("%s: the answer was lost (%s); the entry point, read again, showed the change not made, so it was "
