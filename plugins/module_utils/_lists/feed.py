@@ -56,8 +56,14 @@ def feed_lines(handle, max_line=MAX_LINE, block_size=BLOCK_SIZE):
     carry = b""
     skipping = False  # in the rest of a line longer than max_line, which is dropped
     block = handle.read(block_size)
+    # Small blocks may split the byte order mark: read on while the file so far could still be one.
+    while block and len(block) < len(_BOM) and _BOM.startswith(block):
+        more = handle.read(block_size)
+        if not more:
+            break
+        block += more
     if block.startswith(_BOM):
-        block = block[len(_BOM):]
+        block = block[len(_BOM):] or handle.read(block_size)
     while block:
         data = carry + block
         if skipping:

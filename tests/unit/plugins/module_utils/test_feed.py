@@ -132,6 +132,14 @@ def reference(data):
     return out
 
 
+@pytest.mark.parametrize("data", [b"\xef\xbb\xbf", b"\xef\xbb\xbf192.0.2.1\n", b"\xef\xbb", b"\xef\xbb192.0.2.1"])
+@pytest.mark.parametrize("block_size", [1, 2, 3, 4, 64])
+def test_a_byte_order_mark_split_over_blocks_is_still_dropped(data, block_size):
+    """Only a whole mark at the start is dropped, however small the blocks that bring it."""
+    got = [(number, value) for number, value, _problem in feed_lines(io.BytesIO(data), block_size=block_size)]
+    assert got == reference(data)
+
+
 LINE_PARTS = st.sampled_from(["192.0.2.1", "2001:db8::1", " ", "\t", "#", ";", "//", "\r", "é", "x", "/", "a.example"])
 
 
