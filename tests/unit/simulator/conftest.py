@@ -8,10 +8,19 @@ from a bare checkout.
 """
 
 import importlib.util
+import json
 import os
 
+import jsonschema
 import pytest
 import requests
+
+try:
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT7
+    HAS_REFERENCING = True
+except ImportError:  # jsonschema before 4.18 resolves $ref with RefResolver instead
+    HAS_REFERENCING = False
 
 SIM_FILE = os.path.join(os.path.dirname(__file__), "..", "..", "simulator", "cloudflare_sim.py")
 
@@ -26,6 +35,57 @@ def load_simulator_module():
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         return module
+
+
+class OpenApi:
+    """Validators for places in one of Cloudflare's OpenAPI documents copied beside these tests.
+
+    A place is a schema (a dict), a JSON pointer into the document ("#/components/responses/..."), or
+    the name of a component schema, optionally with a path inside it ("lists_item/properties/id").
+    $ref is resolved inside the document, whose ``nullable: true`` (OpenAPI 3.0) is read as JSON Schema.
+    """
+
+    def __init__(self, file_name):
+        self.base_uri = "urn:netedge:" + file_name[:-len(".json")].replace(".", "-")
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), file_name), encoding="utf-8") as stream:
+            self.document = self.with_nullable(json.load(stream))
+        self.registry = None
+        if HAS_REFERENCING:
+            self.registry = Registry().with_resource(self.base_uri, Resource(contents=self.document, specification=DRAFT7))
+
+    @staticmethod
+    def with_nullable(node):
+        """OpenAPI 3.0's ``nullable: true`` as JSON Schema: add "null" to the type (and enum)."""
+        if isinstance(node, list):
+            return [OpenApi.with_nullable(child) for child in node]
+        if not isinstance(node, dict):
+            return node
+        result = {key: OpenApi.with_nullable(value) for key, value in node.items()}
+        if result.pop("nullable", False):
+            if isinstance(result.get("type"), str):
+                result["type"] = [result["type"], "null"]
+            if "enum" in result and None not in result["enum"]:
+                result["enum"] = result["enum"] + [None]
+        return result
+
+    def ref(self, place):
+        """A $ref to a place in the document: a pointer ("#/...") or a component schema's name and path."""
+        return {"$ref": self.base_uri + (place if place.startswith("#/") else "#/components/schemas/" + place)}
+
+    def errors(self, instance, place):
+        """The validation error texts of ``instance`` against ``place``."""
+        schema = self.ref(place) if isinstance(place, str) else place
+        if HAS_REFERENCING:
+            validator = jsonschema.Draft7Validator(schema, registry=self.registry)
+        else:
+            resolver = jsonschema.RefResolver(self.base_uri, self.document)  # pylint: disable=no-member
+            validator = jsonschema.Draft7Validator(schema, resolver=resolver)
+        return [f"{list(err.absolute_path)}: {err.message}" for err in validator.iter_errors(instance)]
+
+    def check(self, instance, place):
+        """Assert that ``instance`` is valid against ``place``."""
+        found = self.errors(instance, place)
+        assert not found, f"{json.dumps(instance)[:400]} against {place}: {found}"
 
 
 class FakeClock:
@@ -121,6 +181,18 @@ class Api:
 def sim_module():
     """The simulator module."""
     return load_simulator_module()
+
+
+@pytest.fixture(scope="session")
+def openapi():
+    """``openapi(file_name)``: the OpenAPI document of that name beside these tests (each read once)."""
+    loaded = {}
+
+    def load(file_name):
+        if file_name not in loaded:
+            loaded[file_name] = OpenApi(file_name)
+        return loaded[file_name]
+    return load
 
 
 @pytest.fixture

@@ -9,21 +9,8 @@ a new ruleset, an entry point or ruleset replacement.  The simulator must accept
 schema accepts, and refuse the invalid ones the schema refuses.
 """
 
-import json
-import os
-
-import jsonschema
 import pytest
 
-try:
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT7
-    HAS_REFERENCING = True
-except ImportError:  # jsonschema before 4.18 resolves $ref with RefResolver instead
-    HAS_REFERENCING = False
-
-SCHEMA_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cloudflare-rulesets.openapi.json")
-BASE_URI = "urn:netedge:cloudflare-rulesets-openapi"
 WAF = "http_request_firewall_custom"
 ENTRY = f"/phases/{WAF}/entrypoint"
 JSON = "content/application~1json/schema"
@@ -53,51 +40,10 @@ BULK_REDIRECT = {"ref": "bulk", "action": "redirect", "expression": "http.reques
                  "action_parameters": {"from_list": {"name": "redirects", "key": "http.request.full_uri"}}}
 
 
-def with_nullable(node):
-    """OpenAPI 3.0's ``nullable: true`` as JSON Schema: add "null" to the type (and enum)."""
-    if isinstance(node, list):
-        return [with_nullable(child) for child in node]
-    if not isinstance(node, dict):
-        return node
-    result = {key: with_nullable(value) for key, value in node.items()}
-    if result.pop("nullable", False):
-        if isinstance(result.get("type"), str):
-            result["type"] = [result["type"], "null"]
-        if "enum" in result and None not in result["enum"]:
-            result["enum"] = result["enum"] + [None]
-    return result
-
-
-class Schemas:
-    """Validators for places in the copied OpenAPI document, with $ref resolved inside it."""
-
-    def __init__(self):
-        with open(SCHEMA_FILE, encoding="utf-8") as stream:
-            self.document = with_nullable(json.load(stream))
-        self.registry = None
-        if HAS_REFERENCING:
-            self.registry = Registry().with_resource(BASE_URI, Resource(contents=self.document, specification=DRAFT7))
-
-    def errors(self, instance, pointer):
-        """Validation error texts of ``instance`` against the schema at ``pointer`` ("#/components/...")."""
-        schema = {"$ref": BASE_URI + pointer}
-        if HAS_REFERENCING:
-            validator = jsonschema.Draft7Validator(schema, registry=self.registry)
-        else:
-            resolver = jsonschema.RefResolver(BASE_URI, self.document)  # pylint: disable=no-member
-            validator = jsonschema.Draft7Validator(schema, resolver=resolver)
-        return [f"{list(err.absolute_path)}: {err.message}" for err in validator.iter_errors(instance)]
-
-    def check(self, instance, pointer):
-        """Assert ``instance`` is valid against the schema at ``pointer``."""
-        found = self.errors(instance, pointer)
-        assert not found, f"{json.dumps(instance)[:400]} against {pointer}: {found}"
-
-
 @pytest.fixture(scope="module")
-def schemas():
-    """The copied schema document."""
-    return Schemas()
+def schemas(openapi):
+    """Cloudflare's Rulesets schema."""
+    return openapi("cloudflare-rulesets.openapi.json")
 
 
 @pytest.fixture
