@@ -177,22 +177,49 @@ class Api:
         self.session.close()
 
 
+# Read when this file is, in the pytest process itself, so that each fork of it has them (see below).
+SIMULATOR = load_simulator_module()
+OPENAPI_FILES = ("cloudflare-lists.openapi.json", "cloudflare-rulesets.openapi.json")
+OPENAPI = {}
+
+
+def openapi_document(file_name):
+    """The OpenAPI document of that name beside these tests, read once per pytest process."""
+    if file_name not in OPENAPI:
+        OPENAPI[file_name] = OpenApi(file_name)
+    return OPENAPI[file_name]
+
+
+def pytest_collection_finish(session):
+    """Build what the simulator tests share once, in the pytest process, before the first test runs.
+
+    ``ansible-test units`` runs each test in a fork of the pytest process (its ansible_forked plugin),
+    so a session- or module-scoped fixture is built again for every test and lost with its fork: the
+    schema tests took 10 to 20 times longer there than under plain pytest. What is built here, before
+    the first fork, every fork inherits: the OpenAPI documents, and whatever a collected test module
+    builds in its ``shared_before_fork(simulator)``. Under plain pytest this only builds it earlier.
+    """
+    modules = {}
+    for item in session.items:
+        module = getattr(item, "module", None)
+        if module is not None and callable(getattr(module, "shared_before_fork", None)):
+            modules[module.__name__] = module
+    for file_name in OPENAPI_FILES if modules else ():
+        openapi_document(file_name)
+    for module in modules.values():
+        module.shared_before_fork(SIMULATOR)
+
+
 @pytest.fixture(scope="session")
 def sim_module():
     """The simulator module."""
-    return load_simulator_module()
+    return SIMULATOR
 
 
 @pytest.fixture(scope="session")
 def openapi():
-    """``openapi(file_name)``: the OpenAPI document of that name beside these tests (each read once)."""
-    loaded = {}
-
-    def load(file_name):
-        if file_name not in loaded:
-            loaded[file_name] = OpenApi(file_name)
-        return loaded[file_name]
-    return load
+    """``openapi(file_name)``: the OpenAPI document of that name beside these tests."""
+    return openapi_document
 
 
 @pytest.fixture

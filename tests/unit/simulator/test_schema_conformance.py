@@ -151,16 +151,31 @@ def run_error_scenario(rec, sim):
     rec.error("rate_limited", "GET")
 
 
+RECORDED = {}
+
+
+def recorded_answers(simulator):
+    """(status, body) of every kind of answer, by name: recorded once per pytest process."""
+    if not RECORDED:
+        clock = ClockForModule()
+        with simulator.Simulator(clock=clock, op_duration=1.0, seed=11) as sim:
+            rec = Recorder(sim)
+            run_success_scenario(rec, clock)
+            run_error_scenario(rec, sim)
+            rec.session.close()
+        RECORDED.update(rec.answers)
+    return RECORDED
+
+
+def shared_before_fork(simulator):
+    """Record the answers before ansible-test forks for each test (conftest.py's pytest_collection_finish)."""
+    recorded_answers(simulator)
+
+
 @pytest.fixture(scope="module")
 def answers(sim_module):
     """(status, body) of every kind of answer, by name."""
-    clock = ClockForModule()
-    with sim_module.Simulator(clock=clock, op_duration=1.0, seed=11) as sim:
-        rec = Recorder(sim)
-        run_success_scenario(rec, clock)
-        run_error_scenario(rec, sim)
-        rec.session.close()
-    return rec.answers
+    return recorded_answers(sim_module)
 
 
 class ClockForModule:
