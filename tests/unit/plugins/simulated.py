@@ -22,7 +22,7 @@ WRITE_METHODS = ("POST", "PUT", "DELETE", "PATCH")
 READ_TOKEN = "read-only-token-0000"
 
 
-def simulator_module():
+def _load_simulator():
     """tests/simulator/cloudflare_sim.py, by collection name or, from a bare checkout, by file path."""
     try:
         from ansible_collections.netedge.cloudflare.tests.simulator import cloudflare_sim  # pylint: disable=import-outside-toplevel
@@ -32,6 +32,16 @@ def simulator_module():
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         return module
+
+
+# Loaded with this file, in the pytest process: ansible-test units runs each test in a fork of it, and a
+# simulator imported by the first test that needs one would be imported again in every fork (50 ms each).
+SIMULATOR = _load_simulator()
+
+
+def simulator_module():
+    """The simulator module (tests/simulator/cloudflare_sim.py)."""
+    return SIMULATOR
 
 
 def new_simulator(**kwargs):
