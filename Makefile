@@ -1,8 +1,8 @@
 # Test harness for the netedge.cloudflare collection (ansible-test without Docker).
 #
-#   make test          every check, in three lanes side by side (hacking/matrix.py): sanity + units + integration
-#                      on the newest ansible-core, units + integration on the oldest supported one, and the
-#                      ecosystem checks; venvs installed from the lock files; last line: "N passed, M failed"
+#   make test          every check, in lanes side by side (hacking/matrix.py): sanity + units + ecosystem checks,
+#                      and integration, on the newest ansible-core; integration, then (once a core is free) units,
+#                      on the oldest supported one; venvs installed from the lock files; last line: "N passed, M failed"
 #   make test-latest   the same with the newest releases instead of the locks (by hand; not part of make test)
 #   make lock          regenerate the lock files (hacking/lock/*.txt, tests/*/constraints.txt) from the
 #                      top-level requirements (hacking/lock/*.in); commit them to raise a dependency
@@ -25,7 +25,7 @@
 #   SANITY_ARGS=, UNITS_ARGS=, INTEGRATION_ARGS=   extra ansible-test arguments,
 #                                              e.g. SANITY_ARGS='--test pep8'
 #   STEP_TIMEOUT=1800                          seconds one ansible-test run may take (0: no limit)
-#   OLDEST_LOCK=... OLDEST_PYTHON=python3.12 OLDEST_CORE=...   the support-matrix lane; MATRIX=0 skips it
+#   OLDEST_LOCK=... OLDEST_PYTHON=python3.12 OLDEST_CORE=...   the support-matrix lanes; MATRIX=0 skips them
 
 SHELL := /bin/bash
 
@@ -47,7 +47,7 @@ STEP_TIMEOUT ?= 1800
 
 # The oldest ansible-core that meta/runtime.yml allows (>=2.17.0) and that installs here; make test
 # runs the unit and integration tests on it too (its lock, or OLDEST_CORE on OLDEST_PYTHON without one).
-# MATRIX=0 skips that lane. OLDEST_CORE is read from the lock's input, so that both say the same.
+# MATRIX=0 skips those lanes. OLDEST_CORE is read from the lock's input, so that both say the same.
 OLDEST_LOCK ?= hacking/lock/core-oldest-py3.12.txt
 OLDEST_PYTHON ?= python3.12
 OLDEST_CORE ?= $(shell sed -n 's/^\(ansible-core[^ #]*\).*/\1/p' hacking/lock/core-oldest.in)

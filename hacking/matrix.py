@@ -9,7 +9,10 @@ versions. Each lane is one ``hacking/ansible-test-env.sh`` run with its own venv
 * ``checks``: sanity, units, then the ecosystem checks (build, install, galaxy-importer, ansible-lint, docs,
   changelog, EE: hacking/ecosystem.py) on the newest ansible-core (hacking/lock/core-newest-*.txt);
 * ``newest``: integration on the newest ansible-core;
-* ``oldest``: integration, then units, on the oldest supported one (hacking/lock/core-oldest-*.txt); MATRIX=0 skips it.
+* ``oldest``: integration on the oldest supported one (hacking/lock/core-oldest-*.txt);
+* ``oldest-units``: units on the oldest supported one, started as soon as the first of the other lanes ends
+  (so that the two cores stay busy to the end: the oldest integration run is the longest step of all).
+  MATRIX=0 skips both oldest lanes.
 
 Their output is streamed with the lane's name in front of each line; at the end their results are
 put together in that order and hacking/summary.py prints each step's time and, as the last line,
@@ -37,7 +40,7 @@ def setting(name, default=""):
 
 
 def lanes():
-    """The lanes of this run: (name, steps, environment overrides)."""
+    """The lanes of this run: (name, steps, environment overrides, start), start being "now" or "after one"."""
     cache_dir = setting("CACHE_DIR") or os.path.join(
         setting("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "netedge-cloudflare")
     copy_root = setting("COPY_ROOT") or cache_dir
@@ -48,8 +51,8 @@ def lanes():
         # The integration targets mostly wait on simulated operations: each ansible-core's run gets a lane of its
         # own, and the steps that use the CPUs (sanity, units, the ecosystem tools) run beside them.
         ("checks", ["sanity", "units", "ecosystem"],
-         dict(newest, COPY_ROOT=os.path.join(copy_root, "lane-checks"), ENV_LABEL="environment (checks)")),
-        ("newest", ["integration"], dict(newest, COPY_ROOT=copy_root, ENV_LABEL="environment (newest)")),
+         dict(newest, COPY_ROOT=os.path.join(copy_root, "lane-checks"), ENV_LABEL="environment (checks)"), "now"),
+        ("newest", ["integration"], dict(newest, COPY_ROOT=copy_root, ENV_LABEL="environment (newest)"), "now"),
     ]
     if setting("MATRIX", "1") == "1":
         oldest = {"LOCK": setting("OLDEST_LOCK"), "COPY_ROOT": os.path.join(copy_root, "lane-oldest"),
@@ -57,13 +60,17 @@ def lanes():
                   # Locked, the lock names the Python and ansible-core; else they are given.
                   "PYTHON": setting("OLDEST_PYTHON") if latest or not setting("OLDEST_LOCK") else "",
                   "ANSIBLE_CORE": setting("OLDEST_CORE") if latest or not setting("OLDEST_LOCK") else ""}
-        found.append(("oldest", ["integration", "units"], oldest))
+        found.append(("oldest", ["integration"], oldest, "now"))
+        # Its own working copy, since the oldest integration run is still using the other; the same venv (the
+        # oldest lane built it before its integration run began).
+        found.append(("oldest-units", ["units"], dict(oldest, COPY_ROOT=os.path.join(copy_root, "lane-oldest-units"),
+                                                      ENV_LABEL="environment (oldest units)"), "after one"))
     return cache_dir, found
 
 
 def emit(lane, line):
     with PRINT_LOCK:
-        sys.stdout.write("%-9s| %s" % (lane, line if line.endswith("\n") else line + "\n"))
+        sys.stdout.write("%-12s| %s" % (lane, line if line.endswith("\n") else line + "\n"))
         sys.stdout.flush()
 
 
@@ -98,8 +105,11 @@ def main():
     started = time.monotonic()
     print("==> make test%s: %d lanes side by side (%s); each line starts with its lane" % (
         "-latest (newest releases, no locks)" if setting("LATEST", "0") == "1" else "",
-        len(found), ", ".join("%s: %s" % (name, " ".join(steps)) for name, steps, _overrides in found)), flush=True)
-    running = [start_lane(name, steps, overrides, log_dir, run_id) for name, steps, overrides in found]
+        len(found), ", ".join("%s: %s" % (name, " ".join(steps)) for name, steps, _overrides, _start in found)),
+        flush=True)
+    running = [start_lane(name, steps, overrides, log_dir, run_id) for name, steps, overrides, start in found
+               if start == "now"]
+    waiting = [(name, steps, overrides) for name, steps, overrides, start in found if start != "now"]
     status = 0
     notes = {}
     pending = {lane["proc"].pid: lane for lane in running}
@@ -115,6 +125,14 @@ def main():
         lane["thread"].join()
         seconds = int(time.monotonic() - lane["started"])
         notes[lane["name"]] = "%s %ds (CPU %ds)" % (lane["name"], seconds, usage.ru_utime + usage.ru_stime)
+        if waiting:
+            # A core is free: the lanes that wait for one start now.
+            for name, steps, overrides in waiting:
+                emit(name, "==> lane %s starts now that lane %s has ended" % (name, lane["name"]))
+                started_lane = start_lane(name, steps, overrides, log_dir, run_id)
+                running.append(started_lane)
+                pending[started_lane["proc"].pid] = started_lane
+            waiting = []
         if rc != 0:
             status = 1
             # A lane that stopped without recording why still counts as a failed check.
@@ -123,6 +141,8 @@ def main():
                     handle.write(json.dumps({"step": "lane %s" % lane["name"], "passed": [], "skipped": [],
                                              "failed": ["lane %s exited %d" % (lane["name"], rc)],
                                              "seconds": seconds, "rc": rc}) + "\n")
+    order = [name for name, _steps, _overrides, _start in found]
+    running.sort(key=lambda lane: order.index(lane["name"]))
     lane_notes = [notes[lane["name"]] for lane in running]
     merged = os.path.join(log_dir, "results.jsonl")
     with open(merged, "w", encoding="utf-8") as out:
