@@ -206,17 +206,18 @@ def cmd_total(args):
     failed = sum(len(r['failed']) for r in checks)
 
     print('==> summary')
+    width = max([24] + [len(record['step']) for record in records])
     for record in records:
         seconds = record.get('seconds')
         timing = '%5ds' % seconds if seconds is not None else '     -'
         timing += ' (CPU %4ds)' % record['cpu'] if record.get('cpu') is not None else ' ' * 11
         if record.get('timing_only'):
-            print('    %-24s %s' % (record['step'], timing))
+            print('    %-*s %s' % (width, record['step'], timing))
             continue
-        print('    %-24s %s  %4d passed, %4d failed, %4d skipped' % (
-            record['step'], timing, len(record['passed']), len(record['failed']), len(record['skipped'])))
+        print('    %-*s %s  %4d passed, %4d failed, %4d skipped' % (
+            width, record['step'], timing, len(record['passed']), len(record['failed']), len(record['skipped'])))
         if record.get('slowest'):
-            print('    %-24s        slowest: %s' % ('', ', '.join(record['slowest'])))
+            print('    %-*s        slowest: %s' % (width, '', ', '.join(record['slowest'])))
     if not checks:
         print('    no step ran')
     for note in args.note or []:
