@@ -33,7 +33,8 @@ then delete). Operations run one after another: an account has one pending at a 
 """
 
 from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.item_keys import alias_keys, item_key, stored_aliases
-from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.items import describe, differences, item_of, write_form
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.item_compare import describe, differences, write_form
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists.items import item_of
 
 STATES = ("present", "absent", "exact")
 

@@ -17,6 +17,7 @@ import os
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from ansible_collections.netedge.cloudflare.plugins.module_utils._lists import item_keys as _keys
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists import item_compare as _compare
 from ansible_collections.netedge.cloudflare.plugins.module_utils._lists import items as _items
 
 # The house settings (see tests/unit/plugins/test_properties.py): derandomized and bounded, no
@@ -55,9 +56,9 @@ def assert_self_consistent(kind, wanted):
     """Each wanted item keys to its own key; normalising the items again gives them back, key for key."""
     for key, item in wanted.items():
         assert _keys.item_key(kind, item) == key
-        assert _items.differences(kind, item, item) == []
-        assert _items.write_form(kind, item, item) == item
-        assert isinstance(_items.describe(kind, item), str)
+        assert _compare.differences(kind, item, item) == []
+        assert _compare.write_form(kind, item, item) == item
+        assert isinstance(_compare.describe(kind, item), str)
     again, problems = _items.normalize_items(kind, list(wanted.values()))
     assert problems == []
     assert again == wanted
@@ -216,7 +217,7 @@ def test_valid_redirects_round_trip(fields, nested, comment):
     full = dict(_items.DEFAULTS["redirect"], **item["redirect"])
     stored = {"id": "x", "redirect": full, "comment": item.get("comment", "someone's")}
     assert _keys.item_key("redirect", stored) == fields["source_url"]
-    assert _items.differences("redirect", item, stored) == []
+    assert _compare.differences("redirect", item, stored) == []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,13 +244,13 @@ def test_any_stored_item_is_keyed_compared_and_shown_without_error(kind, stored,
     assert isinstance(key, int if kind == "asn" else str)
     assert key == _keys.item_key(kind, stored)
     assert isinstance(_keys.alias_keys(kind, key), tuple)
-    line = _items.describe(kind, stored)
+    line = _compare.describe(kind, stored)
     assert isinstance(line, str) and "\n" not in line and len(line) <= 400
-    assert isinstance(_items.write_form(kind, stored), dict)
+    assert isinstance(_compare.write_form(kind, stored), dict)
     for wanted_item in _items.normalize_items(kind, entries)[0].values():
-        changed = _items.differences(kind, wanted_item, stored)
+        changed = _compare.differences(kind, wanted_item, stored)
         assert changed == sorted(changed)
-        form = _items.write_form(kind, stored, wanted_item)
+        form = _compare.write_form(kind, stored, wanted_item)
         # Every field the task sets is in what is written.
         for field, value in wanted_item.items():
             if isinstance(value, dict):

@@ -9,6 +9,7 @@ write sends back, and the line that describes one."""
 import pytest
 
 from ansible_collections.netedge.cloudflare.plugins.module_utils._lists import item_keys as _keys
+from ansible_collections.netedge.cloudflare.plugins.module_utils._lists import item_compare as _compare
 from ansible_collections.netedge.cloudflare.plugins.module_utils._lists import items as _items
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.module_utils.items_helpers import REDIRECT, normalized, stored
 
@@ -104,9 +105,9 @@ def test_malformed_stored_items_get_keys_that_match_nothing(kind, value):
 @pytest.mark.parametrize("item", [None, [], "192.0.2.1", 5, {}, {"id": "x"}])
 def test_items_that_are_not_mappings_get_keys(kind, item):
     assert isinstance(_keys.item_key(kind, item), int if kind == "asn" else str)
-    assert isinstance(_items.describe(kind, item), str)
-    assert _items.differences(kind, {kind: None, "comment": "c"}, item) == ["comment"]
-    assert isinstance(_items.write_form(kind, item), dict)
+    assert isinstance(_compare.describe(kind, item), str)
+    assert _compare.differences(kind, {kind: None, "comment": "c"}, item) == ["comment"]
+    assert isinstance(_compare.write_form(kind, item), dict)
 
 
 def test_the_kelvin_sign_does_not_become_a_k():
@@ -146,7 +147,7 @@ def test_the_kelvin_sign_does_not_become_a_k():
     ("redirect", {"redirect": dict(REDIRECT, status_code=301)}, stored("redirect", "junk"), ["target_url"]),
 ])
 def test_differences(kind, wanted, stored_item, expected):
-    assert _items.differences(kind, wanted, stored_item) == expected
+    assert _compare.differences(kind, wanted, stored_item) == expected
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,14 +173,14 @@ def test_differences(kind, wanted, stored_item, expected):
 ])
 def test_write_form(kind, stored_item, wanted, expected):
     before = repr(stored_item), repr(wanted)
-    assert _items.write_form(kind, stored_item, wanted) == expected
+    assert _compare.write_form(kind, stored_item, wanted) == expected
     assert (repr(stored_item), repr(wanted)) == before  # neither is changed
 
 
 def test_write_form_shares_no_mutable_part():
     item = stored("redirect", dict(REDIRECT))
     wanted = {"redirect": dict(REDIRECT)}
-    form = _items.write_form("redirect", item, wanted)
+    form = _compare.write_form("redirect", item, wanted)
     form["redirect"]["status_code"] = 307
     assert "status_code" not in item["redirect"] and "status_code" not in wanted["redirect"]
 
@@ -208,4 +209,4 @@ def test_write_form_shares_no_mutable_part():
     ("redirect", {"redirect": "x"}, "x"),
 ])
 def test_describe(kind, item, line):
-    assert _items.describe(kind, item) == line
+    assert _compare.describe(kind, item) == line
