@@ -115,6 +115,7 @@ install_args() {
     if [ "$MODE" = locked ]; then
         # --no-compile: Python writes the .pyc of what it imports when it first does, instead of pip
         # compiling all of ansible-core up front (most of a cold venv build's time on 2 cores).
+        # ansible-test-env.sh unsets PYTHONDONTWRITEBYTECODE, which would stop Python writing them.
         printf '%s\n' --require-hashes --no-deps --no-compile -r "$lock"
     else
         for file in "$@"; do
