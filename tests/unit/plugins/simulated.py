@@ -20,6 +20,13 @@ LIST_ROUTE = LISTS_ROUTE + "/{list_id}"
 ITEMS_ROUTE = LIST_ROUTE + "/items"
 WRITE_METHODS = ("POST", "PUT", "DELETE", "PATCH")
 READ_TOKEN = "read-only-token-0000"
+# The rule modules' phase and routes (zone scope), and a cloudflare_rule task that blocks the addresses of the list
+# blocked_ips (the rule_lists fixture of modules/conftest.py makes it).
+WAF_PHASE = "http_request_firewall_custom"
+RULESETS_ROUTE = "/client/v4/zones/{zone_id}/rulesets"
+RULES_ROUTE = RULESETS_ROUTE + "/{ruleset_id}/rules"
+RULE_ROUTE = RULES_ROUTE + "/{rule_id}"
+BLOCK_TASK = dict(zone="example.com", ref="block_listed", expression="ip.src in $blocked_ips", action="block")
 
 
 def _load_simulator():

@@ -9,13 +9,9 @@ import pytest
 
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_rule as module
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import API_KEY, run_module, warnings_of
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import READ_TOKEN, count, module_args, run_simulated, writes
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import (
+    BLOCK_TASK, READ_TOKEN, RULESETS_ROUTE, RULES_ROUTE, WAF_PHASE, count, module_args, run_simulated, writes)
 
-PHASE = "http_request_firewall_custom"
-ZONE_RULES = "/client/v4/zones/{zone_id}/rulesets"
-ADD_ROUTE = ZONE_RULES + "/{ruleset_id}/rules"
-RULE_ROUTE = ADD_ROUTE + "/{rule_id}"
-BLOCK = dict(zone="example.com", ref="block_listed", expression="ip.src in $blocked_ips", action="block")
 BLOCK_RULE = {"ref": "block_listed", "action": "log", "expression": "ip.src in $blocked_ips"}
 OTHER = {"ref": "allow_office", "action": "skip", "expression": "ip.src eq 192.0.2.10", "action_parameters": {"ruleset": "current"}}
 # The writes of each kind of change: (seeded rules, the task, the write's method and path fragment).
@@ -39,8 +35,8 @@ def run(sim, **params):
 def prepare(sim, change):
     seeded, extra, method, path = WRITES[change]
     if seeded:
-        sim.set_entrypoint(PHASE, seeded)
-    params = dict(BLOCK, **extra)
+        sim.set_entrypoint(WAF_PHASE, seeded)
+    params = dict(BLOCK_TASK, **extra)
     if params.get("state") == "absent":
         params = dict(zone="example.com", ref="block_listed", state="absent")
     return params, method, path
@@ -48,7 +44,7 @@ def prepare(sim, change):
 
 def wanted_state(sim, change):
     """The refs in order (and the rule's action) once the change is done."""
-    rules = sim.get_entrypoint_rules(PHASE)
+    rules = sim.get_entrypoint_rules(WAF_PHASE)
     return [(rule["ref"], rule["action"]) for rule in rules], {
         "create_entrypoint": [("block_listed", "block")],
         "add": [("allow_office", "skip"), ("block_listed", "block")],
@@ -96,50 +92,50 @@ def test_a_lost_answer_after_the_change_is_not_sent_again(sim, change, kind):
     [warning] = warnings_of(result)
     assert "shows the change made, so it was not sent again" in warning
     if change != "delete":
-        assert result["rule"]["id"] == sim.get_entrypoint_rules(PHASE)[-1]["id"]
+        assert result["rule"]["id"] == sim.get_entrypoint_rules(WAF_PHASE)[-1]["id"]
 
 
 def test_a_rule_whose_add_was_applied_but_unanswered_is_not_added_twice(sim):
-    sim.set_entrypoint(PHASE, [OTHER])
+    sim.set_entrypoint(WAF_PHASE, [OTHER])
     sim.add_fault("reset", method="POST", path="/rules", after=True)
-    result = run(sim, **BLOCK)
+    result = run(sim, **BLOCK_TASK)
     assert result["changed"] is True
-    assert [rule["ref"] for rule in sim.get_entrypoint_rules(PHASE)] == ["allow_office", "block_listed"]
-    assert count(sim, "POST", ADD_ROUTE) == 1
+    assert [rule["ref"] for rule in sim.get_entrypoint_rules(WAF_PHASE)] == ["allow_office", "block_listed"]
+    assert count(sim, "POST", RULES_ROUTE) == 1
     sim.reset_counters()
-    assert run(sim, **BLOCK)["changed"] is False and writes(sim) == 0
+    assert run(sim, **BLOCK_TASK)["changed"] is False and writes(sim) == 0
 
 
 def test_two_lost_answers_fail_saying_the_change_may_be_made(sim):
     sim.add_fault("reset", method="POST", path="/rulesets", count=2)
-    result = run(sim, **BLOCK)
+    result = run(sim, **BLOCK_TASK)
     assert result["failed"] is True and result["changed"] is False
     assert result["msg"].startswith("Creating the %s entry point of zone example.com (%s) with rule 'block_listed': "
-                                    "the connection to " % (PHASE, sim.zone_id))
+                                    "the connection to " % (WAF_PHASE, sim.zone_id))
     assert result["msg"].endswith("Cloudflare may have made the change. Run the task again: it reads the entry point "
                                   "first and finds the rule by its ref, so nothing is done twice.")
-    assert sim.get_entrypoint(PHASE) is None
+    assert sim.get_entrypoint(WAF_PHASE) is None
 
 
 def test_an_entry_point_made_meanwhile_gets_the_rule_beside_its_own(sim):
     sim.configure(entrypoint_race=True)
-    result = run(sim, **BLOCK)
+    result = run(sim, **BLOCK_TASK)
     assert result["_rc"] == 0 and result["changed"] is True
-    rules = sim.get_entrypoint_rules(PHASE)
+    rules = sim.get_entrypoint_rules(WAF_PHASE)
     assert [rule["ref"] for rule in rules] == ["made_elsewhere", "block_listed"]
     assert rules[0]["version"] == "1"
-    assert count(sim, "POST", ZONE_RULES) == 1 and count(sim, "POST", ADD_ROUTE) == 1
-    assert count(sim, "PUT", ZONE_RULES + "/phases/{ruleset_phase}/entrypoint") == 0
+    assert count(sim, "POST", RULESETS_ROUTE) == 1 and count(sim, "POST", RULES_ROUTE) == 1
+    assert count(sim, "PUT", RULESETS_ROUTE + "/phases/{ruleset_phase}/entrypoint") == 0
     [warning] = warnings_of(result)
     assert "another tool made the entry point meanwhile; rule 'block_listed' was added" in warning
 
 
 def test_a_refused_create_with_no_entry_point_after_it_fails_with_cloudflares_error(sim):
     sim.add_fault("status", status=400, code=10999, message="something else", method="POST", path="/rulesets")
-    result = run(sim, **BLOCK)
+    result = run(sim, **BLOCK_TASK)
     assert result["failed"] is True and result["status"] == 400
     assert result["msg"] == ("Creating the %s entry point of zone example.com (%s) with rule 'block_listed': HTTP 400: "
-                             "something else (10999)" % (PHASE, sim.zone_id))
+                             "something else (10999)" % (WAF_PHASE, sim.zone_id))
 
 
 def read_token(sim, **params):
@@ -148,13 +144,13 @@ def read_token(sim, **params):
 
 
 def test_a_read_token_can_check_but_not_write_and_the_failure_names_the_permission(sim):
-    checked = read_token(sim, check=True, **BLOCK)
+    checked = read_token(sim, check=True, **BLOCK_TASK)
     assert checked["_rc"] == 0 and checked["changed"] is True
-    result = read_token(sim, **BLOCK)
+    result = read_token(sim, **BLOCK_TASK)
     assert result["failed"] is True and result["status"] == 403
     assert result["msg"] == ("Creating the %s entry point of zone example.com (%s) with rule 'block_listed': HTTP 403: "
                              "Authentication error (10000). Check the credentials: an API token needs the 'Zone WAF "
-                             "Write' permission for zone example.com." % (PHASE, sim.zone_id))
+                             "Write' permission for zone example.com." % (WAF_PHASE, sim.zone_id))
 
 
 def test_account_rules_name_the_account_permissions(sim):
@@ -167,27 +163,27 @@ def test_account_rules_name_the_account_permissions(sim):
 
 
 def test_an_unknown_token_fails_the_read_naming_the_read_permission(sim):
-    result = run(sim, **dict(BLOCK, api_token="not-a-known-token"))
+    result = run(sim, **dict(BLOCK_TASK, api_token="not-a-known-token"))
     assert result["failed"] is True
     assert result["msg"].startswith("Finding zone example.com: HTTP ")
     assert "'Zone Read' permission for the zone" in result["msg"]
-    params = dict(BLOCK, api_token="not-a-known-token", zone_id=sim.zone_id)
+    params = dict(BLOCK_TASK, api_token="not-a-known-token", zone_id=sim.zone_id)
     del params["zone"]
     result = run(sim, **params)
-    assert result["msg"].startswith("Reading the %s entry point of zone %s: HTTP " % (PHASE, sim.zone_id))
+    assert result["msg"].startswith("Reading the %s entry point of zone %s: HTTP " % (WAF_PHASE, sim.zone_id))
     assert "'Zone WAF Read' permission for zone %s" % sim.zone_id in result["msg"]
 
 
 def test_a_zone_id_that_does_not_exist_fails_on_the_read(sim):
-    params = dict(BLOCK, zone_id="f" * 32)
+    params = dict(BLOCK_TASK, zone_id="f" * 32)
     del params["zone"]
     result = run(sim, **params)
     assert result["failed"] is True and result["status"] == 404 and writes(sim) == 0
-    assert result["msg"].startswith("Reading the %s entry point of zone %s: HTTP 404: Could not route" % (PHASE, "f" * 32))
+    assert result["msg"].startswith("Reading the %s entry point of zone %s: HTTP 404: Could not route" % (WAF_PHASE, "f" * 32))
 
 
 def test_global_key_credentials_never_show(sim):
-    params = module_args(sim, **BLOCK)
+    params = module_args(sim, **BLOCK_TASK)
     del params["api_token"]
     params.update(api_email="wrong@example.com", api_key=API_KEY)
     result, raw, _code = run_module(module, params)
@@ -212,4 +208,4 @@ def test_a_rule_deleted_elsewhere_meanwhile_is_not_a_change(sim):
     sim.add_fault("status", status=404, code=10124, message="could not find rule", method=method, path=path, after=True)
     result = run(sim, **params)
     assert result["_rc"] == 0 and result["changed"] is False and warnings_of(result) == []
-    assert [rule["ref"] for rule in sim.get_entrypoint_rules(PHASE)] == ["allow_office"] and writes(sim) == 1
+    assert [rule["ref"] for rule in sim.get_entrypoint_rules(WAF_PHASE)] == ["allow_office"] and writes(sim) == 1

@@ -8,9 +8,8 @@
 import pytest
 
 from ansible_collections.netedge.cloudflare.plugins.modules import cloudflare_rule_info as module
-from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import READ_TOKEN, run_simulated, writes
+from ansible_collections.netedge.cloudflare.tests.unit.plugins.simulated import READ_TOKEN, WAF_PHASE, run_simulated, writes
 
-PHASE = "http_request_firewall_custom"
 RULES = [
     {"ref": "allow_office", "action": "skip", "expression": "ip.src eq 192.0.2.10", "action_parameters": {"ruleset": "current"}},
     {"ref": "block_listed", "action": "block", "expression": "ip.src in $blocked_ips", "description": "WAF"},
@@ -35,17 +34,17 @@ def test_a_phase_without_an_entry_point_has_no_rules(sim, missing):
 
 
 def test_the_rules_in_order_with_their_ruleset(sim):
-    stored = sim.set_entrypoint(PHASE, RULES)
+    stored = sim.set_entrypoint(WAF_PHASE, RULES)
     result = run(sim, zone="example.com")
     assert [rule["id"] for rule in result["rules"]] == [rule["id"] for rule in stored["rules"]]
     assert [rule["ref"] for rule in result["rules"]][:2] == ["allow_office", "block_listed"]
     assert result["rules"][1]["expression"] == "ip.src in $blocked_ips" and result["rules"][1]["description"] == "WAF"
-    assert result["ruleset"] == {"id": stored["id"], "phase": PHASE, "kind": "zone", "version": stored["version"], "num_rules": 3}
+    assert result["ruleset"] == {"id": stored["id"], "phase": WAF_PHASE, "kind": "zone", "version": stored["version"], "num_rules": 3}
     assert writes(sim) == 0
 
 
 def test_one_rule_by_ref_or_none(sim):
-    sim.set_entrypoint(PHASE, RULES, zone_id=sim.zone_id)
+    sim.set_entrypoint(WAF_PHASE, RULES, zone_id=sim.zone_id)
     result = run(sim, zone_id=sim.zone_id, ref="block_listed")
     assert [rule["ref"] for rule in result["rules"]] == ["block_listed"] and result["ruleset"]["num_rules"] == 3
     assert run(sim, zone_id=sim.zone_id, ref="not_there")["rules"] == []
@@ -63,7 +62,7 @@ def test_account_level_bulk_redirects_with_a_read_token(sim):
 def test_a_failed_read_names_the_permission(sim):
     result = run(sim, api_token="not-a-known-token")
     assert result["failed"] is True and result["rules"] == [] and result["ruleset"] is None
-    assert result["msg"].startswith("Reading the %s entry point of account %s: HTTP " % (PHASE, sim.account_id))
+    assert result["msg"].startswith("Reading the %s entry point of account %s: HTTP " % (WAF_PHASE, sim.account_id))
     assert "'Account Rulesets Read' (or 'Account WAF Read', or 'Mass URL Redirects Read') permission for account" in result["msg"]
 
 
@@ -84,8 +83,8 @@ def test_a_zone_name_in_two_accounts_is_the_one_of_account_id(sim):
     sim.add_account(other)
     sim.add_account(third)
     theirs = sim.add_zone("example.com", account_id=other)
-    sim.set_entrypoint(PHASE, RULES[:1], zone_id=sim.zone_id)
-    sim.set_entrypoint(PHASE, [{"ref": "theirs", "action": "log", "expression": "ip.src eq 192.0.2.5"}], zone_id=theirs["id"])
+    sim.set_entrypoint(WAF_PHASE, RULES[:1], zone_id=sim.zone_id)
+    sim.set_entrypoint(WAF_PHASE, [{"ref": "theirs", "action": "log", "expression": "ip.src eq 192.0.2.5"}], zone_id=theirs["id"])
     key = dict(api_token=None, api_email=sim.email, api_key=sim.api_key, zone="example.com")
     assert [rule["ref"] for rule in run(sim, **key)["rules"]] == ["allow_office"]
     assert [rule["ref"] for rule in run(sim, account_id=other, **key)["rules"]] == ["theirs"]
