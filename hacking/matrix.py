@@ -123,6 +123,7 @@ def main():
         rc = os.waitstatus_to_exitcode(wait_status)
         lane["proc"].returncode = rc
         lane["thread"].join()
+        lane["proc"].stdout.close()
         seconds = int(time.monotonic() - lane["started"])
         notes[lane["name"]] = "%s %ds (CPU %ds)" % (lane["name"], seconds, usage.ru_utime + usage.ru_stime)
         if waiting:
