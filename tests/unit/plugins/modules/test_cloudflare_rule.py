@@ -198,7 +198,7 @@ def test_missing_lists_are_named_before_any_write(sim):
     seed(sim)
     sim.reset_counters()
     result = run(sim, **task(BLOCK_TASK, expression="ip.src in $gone or ip.src in $blocked_ips or ip.src in $cf.open_proxies "
-                                               "or http.host in $also_gone"))
+                                                    "or http.host in $also_gone"))
     assert result["failed"] is True and writes(sim) == 0
     assert result["msg"] == (
         "Rule 'block_listed' uses lists that it cannot use: lists 'gone' and 'also_gone' are not in account %s. Create "
