@@ -12,9 +12,11 @@
 #   vars/cases.yml    `cases`, a list of mappings with a unique `name` each (and anything else the target's
 #                     tasks read);
 #   tasks/case.yml    one case (`case`): prepare the lane's simulator, run the module in a task named
-#                     "Run: {{ case.name }}", check, and append the case's figure to `figures`:
-#                     name, index (cases.index(case)), lane (inventory_hostname), seconds, bound (the
-#                     most it may take), outcome, and counts (a mapping: one column of the report each);
+#                     "Run: {{ case.name }}" (with ansible_python_interpreter files/timed_python and its
+#                     TIMED_PYTHON and TIMED_PYTHON_LOG, see ../faults.yml), check, and append the case's figure
+#                     to `figures`: name, index (cases.index(case)), lane (inventory_hostname), seconds (the
+#                     module's own: module_seconds), task_seconds, bound (the most it may take), outcome, and
+#                     counts (a mapping: one column of the report each);
 #   tasks/warmup.yml  the module the cases run, once per lane with input refused before any request, so that
 #                     no case pays for Ansible building its payload the first time;
 #   library/          (optional) test modules the case tasks use;
@@ -55,7 +57,8 @@ faults_run() {
         markers+=(--markers "$target/files/markers.yml")
     fi
     sim_playbook faults.log -i "$SIM_LANES_INVENTORY" -i "$INVENTORY_PATH" "$SIM_SETUP_DIR/faults.yml" \
-        -e "faults_target=$target" -e "figures_file=$LOGS/figures.json" "$@"
+        -e "faults_target=$target" -e "figures_file=$LOGS/figures.json" -e "faults_setup_dir=$SIM_SETUP_DIR" \
+        -e "faults_logs=$LOGS" "$@"
     "$SIM_PYTHON" "$SIM_SETUP_DIR/files/faults_report.py" "$LOGS/figures.json" "$LOGS/faults.log" || rc=$?
     "$SIM_PYTHON" "$SIM_SETUP_DIR/files/check_no_secrets.py" "${SIM_STATE_FILES[@]/#/--state=}" "${markers[@]}" \
         "$LOGS/faults.log" "$LOGS/ansible.log" || rc=$?

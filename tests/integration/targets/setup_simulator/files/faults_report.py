@@ -6,7 +6,8 @@
 faults_report.py FIGURES_JSON PLAYBOOK_LOG
 
 FIGURES_JSON is what ../faults.yml writes: one figure a case, in the order of the cases, each with
-``name``, ``lane``, ``seconds``, ``bound`` (the most the case may take), ``outcome`` and ``counts``
+``name``, ``lane``, ``seconds`` (the module's own), ``task_seconds`` (with what the controller adds around it),
+``bound`` (the most the case may take), ``outcome`` and ``counts``
 (what the target counted, such as requests or writes: one column each). Fails if there are no
 figures, or if the playbook log lacks the task ``Run: NAME`` of a case (so that a log of another
 run cannot pass). The log's credentials and markers are check_no_secrets.py's job.
@@ -21,16 +22,17 @@ ID = re.compile(r"\b[0-9a-f]{32}\b")
 
 
 def rows(figures):
-    """The table's lines: case, lane, seconds, bound, each count, outcome."""
+    """The table's lines: case, lane, seconds (the module's, then the task's), bound, each count, outcome."""
     names = []
     for figure in figures:
         names.extend(name for name in figure.get("counts", {}) if name not in names)
-    header = "%-62s %4s %7s %6s" % ("case", "lane", "seconds", "bound") + "".join(" %9s" % name for name in names)
+    header = "%-62s %4s %7s %6s %6s" % ("case", "lane", "seconds", "task", "bound") + "".join(" %9s" % name for name in names)
     lines = [header + "  outcome"]
     for figure in figures:
         counts = figure.get("counts", {})
         outcome = ID.sub("<id>", str(figure["outcome"]))
-        lines.append("%-62s %4s %7.2f %6.1f" % (figure["name"][:62], figure["lane"][-1], figure["seconds"], figure["bound"])
+        lines.append("%-62s %4s %7.2f %6.2f %6.1f" % (figure["name"][:62], figure["lane"][-1], figure["seconds"],
+                                                     figure.get("task_seconds", figure["seconds"]), figure["bound"])
                      + "".join(" %9s" % ("-" if counts.get(name) is None else counts[name]) for name in names)
                      + "  " + outcome[:160])
     return lines
@@ -48,8 +50,9 @@ def main(argv):
                  for figure in figures if "Run: " + figure["name"] not in text]
     for line in rows(figures):
         print(line)
-    print("%d cases in %d lanes, %.1f s in the module tasks" % (
-        len(figures), len(set(f["lane"] for f in figures)), sum(f["seconds"] for f in figures)))
+    print("%d cases in %d lanes, %.1f s in the modules, %.1f s in their tasks" % (
+        len(figures), len(set(f["lane"] for f in figures)), sum(f["seconds"] for f in figures),
+        sum(f.get("task_seconds", f["seconds"]) for f in figures)))
     for problem in problems:
         print("FAIL: " + problem)
     return 1 if problems else 0
