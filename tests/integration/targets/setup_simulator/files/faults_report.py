@@ -31,8 +31,8 @@ def rows(figures):
     for figure in figures:
         counts = figure.get("counts", {})
         outcome = ID.sub("<id>", str(figure["outcome"]))
-        lines.append("%-62s %4s %7.2f %6.2f %6.1f" % (figure["name"][:62], figure["lane"][-1], figure["seconds"],
-                                                     figure.get("task_seconds", figure["seconds"]), figure["bound"])
+        times = (figure["seconds"], figure.get("task_seconds", figure["seconds"]), figure["bound"])
+        lines.append("%-62s %4s %7.2f %6.2f %6.1f" % ((figure["name"][:62], figure["lane"][-1]) + times)
                      + "".join(" %9s" % ("-" if counts.get(name) is None else counts[name]) for name in names)
                      + "  " + outcome[:160])
     return lines
