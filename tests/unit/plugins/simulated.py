@@ -8,13 +8,13 @@
 The tests talk to it over a real socket on 127.0.0.1; nothing in requests is patched.
 """
 
-import importlib.util
-import os
 import socket
 
+# Imported with this file, in the pytest process: ansible-test units runs each test in a fork of it, and a
+# simulator imported by the first test that needs one would be imported again in every fork (50 ms each).
+from ansible_collections.netedge.cloudflare.tests.simulator import cloudflare_sim
 from ansible_collections.netedge.cloudflare.tests.unit.plugins.helpers import API_KEY, TOKEN, run_module
 
-SIM_FILE = os.path.join(os.path.dirname(__file__), "..", "..", "simulator", "cloudflare_sim.py")
 LISTS_ROUTE = "/client/v4/accounts/{account_id}/rules/lists"
 LIST_ROUTE = LISTS_ROUTE + "/{list_id}"
 ITEMS_ROUTE = LIST_ROUTE + "/items"
@@ -29,33 +29,11 @@ RULE_ROUTE = RULES_ROUTE + "/{rule_id}"
 BLOCK_TASK = dict(zone="example.com", ref="block_listed", expression="ip.src in $blocked_ips", action="block")
 
 
-def _load_simulator():
-    """tests/simulator/cloudflare_sim.py, by collection name or, from a bare checkout, by file path."""
-    try:
-        from ansible_collections.netedge.cloudflare.tests.simulator import cloudflare_sim  # pylint: disable=import-outside-toplevel
-        return cloudflare_sim
-    except ImportError:  # pragma: no cover - depends on how the tests are run
-        spec = importlib.util.spec_from_file_location("cloudflare_sim", SIM_FILE)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-
-
-# Loaded with this file, in the pytest process: ansible-test units runs each test in a fork of it, and a
-# simulator imported by the first test that needs one would be imported again in every fork (50 ms each).
-SIMULATOR = _load_simulator()
-
-
-def simulator_module():
-    """The simulator module (tests/simulator/cloudflare_sim.py)."""
-    return SIMULATOR
-
-
 def new_simulator(**kwargs):
     """A simulator, not yet listening, whose edit token is helpers.TOKEN (so tests can look for it in output)."""
     kwargs.setdefault("tokens", {TOKEN: "edit", READ_TOKEN: "read"})
     kwargs.setdefault("seed", 7)
-    return simulator_module().Simulator(**kwargs)
+    return cloudflare_sim.Simulator(**kwargs)
 
 
 def start_simulator(**kwargs):
