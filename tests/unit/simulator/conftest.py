@@ -196,16 +196,18 @@ def pytest_collection_finish(session):
     ``ansible-test units`` runs each test in a fork of the pytest process (its ansible_forked plugin),
     so a session- or module-scoped fixture is built again for every test and lost with its fork: the
     schema tests took 10 to 20 times longer there than under plain pytest. What is built here, before
-    the first fork, every fork inherits: the OpenAPI documents, and whatever a collected test module
-    builds in its ``shared_before_fork(simulator)``. Under plain pytest this only builds it earlier.
+    the first fork, every fork inherits: the OpenAPI documents when a collected test uses them, and
+    whatever a collected test module builds in its ``shared_before_fork(simulator)``. Under plain
+    pytest this only builds it earlier.
     """
     modules = {}
     for item in session.items:
         module = getattr(item, "module", None)
         if module is not None and callable(getattr(module, "shared_before_fork", None)):
             modules[module.__name__] = module
-    for file_name in OPENAPI_FILES if modules else ():
-        openapi_document(file_name)
+    if any("openapi" in getattr(item, "fixturenames", ()) for item in session.items):
+        for file_name in OPENAPI_FILES:
+            openapi_document(file_name)
     for module in modules.values():
         module.shared_before_fork(SIMULATOR)
 
