@@ -80,8 +80,8 @@ def kinds_named(entries, limit=1000):
 
 def item_of(kind, key, value):
     """The item to write for a ``wanted`` entry: with ``compact``, normalize_items keeps an item that is only
-    its key as the key itself (None is taken the same way)."""
-    return {kind: key} if value is None or value.__class__ is str else value
+    its key as the key itself."""
+    return {kind: key} if value.__class__ is str else value
 
 
 def normalize_items(kind, entries, max_problems=20, compact=False):
@@ -120,7 +120,7 @@ def normalize_items(kind, entries, max_problems=20, compact=False):
         if key is not None:
             known = wanted.get(key)
             if known.__class__ is str:
-                known = wanted[key] = item_of(kind, key, None)
+                known = wanted[key] = item_of(kind, key, known)
             if known is None:
                 wanted[key] = item
                 if first_seen is not None:
